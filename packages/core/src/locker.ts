@@ -1,0 +1,24 @@
+/**
+ * The locking contract, after tusd v2. One lock per upload id, exclusive.
+ * A request that finds the lock held asks the holder to let go (the holder's
+ * `requestRelease` callback); the holder stops reading its body, saves what it
+ * has, answers 400 ERR_UPLOAD_INTERRUPTED and unlocks, and the newcomer goes on.
+ * A stale or stalled request therefore never keeps an upload from resuming.
+ */
+export interface Locker {
+  /** A handle for the lock of one upload id; nothing is acquired yet. */
+  newLock(id: string): Lock
+}
+
+export interface Lock {
+  /**
+   * Acquires the lock. While another handle holds it, calls that holder's
+   * `requestRelease` (at least once) and waits, without polling in a busy loop.
+   * Rejects with a TusError ERR_LOCK_TIMEOUT when `signal` aborts first.
+   * `requestRelease` is this caller's own callback: it is invoked when someone
+   * else wants the lock while this handle holds it.
+   */
+  lock(signal: AbortSignal, requestRelease: () => void): Promise<void>
+  /** Releases the lock if this handle holds it; does nothing otherwise. */
+  unlock(): Promise<void>
+}
