@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { pipeline } from 'node:stream'
+import type { TLSSocket } from 'node:tls'
+import { type TusError, tusError } from '@tus/core'
+import type { TusRequest, TusResponse } from './exchange.js'
+
+type Run = (req: TusRequest) => Promise<TusResponse>
+
+/**
+ * The Node edge: an IncomingMessage becomes a TusRequest without touching the
+ * body (the store reads the socket's chunks as they come), and a TusResponse
+ * is written with one writeHead. Express-style mounts are honoured through
+ * `originalUrl`.
+ */
+export function nodeAdapter(run: Run) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let response: TusResponse
+    try {
+      response = await run(toTusRequest(req))
+    } catch (err) {
+      // run never rejects; this guards the process against a bug all the same.
+      response = {
+        status: 500,
+        headers: {},
+        body: 'ERR_INTERNAL_SERVER_ERROR: internal server error\n',
+      }
+      void err
+    }
+    send(req, res, response)
+  }
+}
+
+function toTusRequest(req: IncomingMessage): TusRequest {
+  const socket = req.socket
+  return {
+    method: req.method ?? 'GET',
+    url: (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/',
+    header(name) {
+      const value = req.headers[name]
+      return Array.isArray(value) ? value[0] : value
+    },
+    headers() {
+      const out: Record<string, string[]> = {}
+      const raw = req.rawHeaders
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = raw[i]!
+        const values = out[name] ?? []
+        values.push(raw[i + 1]!)
+        out[name] = values
+      }
+      return out
+    },
+    secure: (socket as TLSSocket).encrypted === true,
+    remoteAddr: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`,
+    body: req,
+    bodyError: classifyBodyError,
+  }
+}
+
+/** A reset connection (RST) is ERR_CONNECTION_RESET; any other early end ERR_UNEXPECTED_EOF. */
+function classifyBodyError(err: unknown): TusError {
+  const e = err as NodeJS.ErrnoException
+  if (e?.code === 'ECONNRESET' && e.message !== 'aborted') return tusError('ERR_CONNECTION_RESET')
+  return tusError('ERR_UNEXPECTED_EOF')
+}
+
+function send(req: IncomingMessage, res: ServerResponse, response: TusResponse): void {
+  if (res.headersSent || res.destroyed) {
+    if (typeof response.body === 'object') response.body.destroy()
+    return
+  }
+  const headers = response.headers
+  // A body not read to its end cannot be skipped over: close the connection
+  // after answering, as tusd does (e.g. after 409 or an interruption).
+  if (!req.complete) headers.Connection = 'close'
+  const body = response.body
+  if (typeof body === 'string') {
+    headers['Content-Length'] = String(Buffer.byteLength(body))
+    res.writeHead(response.status, headers)
+    res.end(body)
+  } else if (body !== undefined) {
+    res.writeHead(response.status, headers)
+    if (req.method === 'HEAD') {
+      body.destroy()
+      res.end()
+    } else {
+      pipeline(body, res, () => {})
+    }
+  } else {
+    res.writeHead(response.status, headers)
+    res.end()
+  }
+  if (!req.complete) {
+    // Whatever the client still sends is discarded until the socket closes.
+    req.on('error', () => {})
+    req.resume()
+  }
+}

@@ -1,0 +1,31 @@
+import type { TusError } from '@tus/core'
+import type { TusResponse } from './exchange.js'
+import { tusHeaders } from './headers.js'
+
+/** A response with tus's base headers. */
+export function respond(
+  status: number,
+  headers: Record<string, string> = {},
+  body?: TusResponse['body'],
+): TusResponse {
+  const response: TusResponse = { status, headers: { ...tusHeaders(), ...headers } }
+  if (body !== undefined) response.body = body
+  return response
+}
+
+/** tusd's error response: `CODE: message\n` as text, no body for HEAD. */
+export function errorResponse(err: TusError, method: string): TusResponse {
+  const headers: Record<string, string> = { ...tusHeaders(), ...err.headers }
+  if (method === 'HEAD') return { status: err.status, headers }
+  headers['Content-Type'] = 'text/plain; charset=utf-8'
+  return { status: err.status, headers, body: err.responseBody }
+}
+
+/** 405 with the methods the resource allows (tusd's router answer). */
+export function methodNotAllowed(allow: string): TusResponse {
+  return respond(
+    405,
+    { Allow: allow, 'Content-Type': 'text/plain; charset=utf-8' },
+    'method not allowed\n',
+  )
+}
