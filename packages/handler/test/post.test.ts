@@ -85,7 +85,7 @@ table('POST', [
     status: 400,
     responseBody: /^ERR_INVALID_UPLOAD_LENGTH_DEFER: /,
   },
-  ...['', '-1', 'abc', '1.5', '1e3', ' 5', '+5', '99999999999999999999', '0x10'].map((value) => ({
+  ...['', '-1', 'abc', '1.5', '1e3', '+5', '99999999999999999999', '0x10'].map((value) => ({
     name: `Upload-Length ${JSON.stringify(value)} is invalid`,
     method: 'POST',
     url: '/files/',

@@ -1,0 +1,142 @@
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { fixture, send, TUS } from './harness.js'
+import { listen, rawRequest, sleep, until } from './socket.js'
+
+const patchHead = (id: string, offset: number, length: number) => `PATCH /files/${id} HTTP/1.1
+Host: tus.example
+Tus-Resumable: 1.0.0
+Content-Type: application/offset+octet-stream
+Upload-Offset: ${offset}
+Content-Length: ${length}`
+
+const sizeOf = async (dir: string, id: string) => (await stat(join(dir, id))).size
+
+describe('bytes are kept whatever stops a body', () => {
+  test('a stalled PATCH gives its lock to a newer HEAD, which sees every byte', async () => {
+    const f = await fixture()
+    await f.upload('abc', { Size: 100_000 })
+    const server = await listen(f.handler)
+    try {
+      const patch = rawRequest(server.port, patchHead('abc', 0, 100_000))
+      patch.socket.write(Buffer.alloc(30_000, 1))
+      await until(async () => (await sizeOf(f.dir, 'abc')) === 30_000)
+      const head = await send('node', f.handler, {
+        method: 'HEAD',
+        url: '/files/abc',
+        headers: TUS,
+      })
+      expect(head.status).toBe(200)
+      expect(head.headers['upload-offset']).toBe('30000')
+      const answer = await patch.response
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /)
+      expect(answer).toContain('ERR_UPLOAD_INTERRUPTED')
+      expect(answer.toLowerCase()).toContain('connection: close')
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('a client that disconnects mid-PATCH keeps what it sent', async () => {
+    const f = await fixture()
+    await f.upload('abc', { Size: 100_000 })
+    const server = await listen(f.handler)
+    try {
+      const patch = rawRequest(server.port, patchHead('abc', 0, 100_000))
+      patch.socket.write(Buffer.alloc(20_000, 1))
+      await until(async () => (await sizeOf(f.dir, 'abc')) === 20_000)
+      patch.socket.end()
+      await patch.response
+      await sleep(50)
+      const head = await send('node', f.handler, {
+        method: 'HEAD',
+        url: '/files/abc',
+        headers: TUS,
+      })
+      expect(head.headers['upload-offset']).toBe('20000')
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('a reset connection mid-PATCH keeps what arrived', async () => {
+    const f = await fixture()
+    await f.upload('abc', { Size: 100_000 })
+    const server = await listen(f.handler)
+    try {
+      const patch = rawRequest(server.port, patchHead('abc', 0, 100_000))
+      patch.socket.write(Buffer.alloc(10_000, 1))
+      await until(async () => (await sizeOf(f.dir, 'abc')) === 10_000)
+      patch.socket.resetAndDestroy()
+      await patch.response
+      await sleep(50)
+      const head = await send('node', f.handler, {
+        method: 'HEAD',
+        url: '/files/abc',
+        headers: TUS,
+      })
+      expect(head.headers['upload-offset']).toBe('10000')
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('a silent client fails with 500 ERR_READ_TIMEOUT, its bytes kept', async () => {
+    const f = await fixture({ networkTimeout: 300 })
+    await f.upload('abc', { Size: 100_000 })
+    const server = await listen(f.handler)
+    try {
+      const started = Date.now()
+      const patch = rawRequest(server.port, patchHead('abc', 0, 100_000))
+      patch.socket.write(Buffer.alloc(5_000, 1))
+      const answer = await patch.response
+      expect(answer).toMatch(/^HTTP\/1\.1 500 /)
+      expect(answer).toContain('ERR_READ_TIMEOUT')
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250)
+      expect(await sizeOf(f.dir, 'abc')).toBe(5_000)
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('shutdown ends a PATCH with 503 ERR_SERVER_SHUTDOWN and keeps its bytes', async () => {
+    const f = await fixture()
+    await f.upload('abc', { Size: 100_000 })
+    const server = await listen(f.handler)
+    try {
+      const patch = rawRequest(server.port, patchHead('abc', 0, 100_000))
+      patch.socket.write(Buffer.alloc(7_000, 1))
+      await until(async () => (await sizeOf(f.dir, 'abc')) === 7_000)
+      await f.handler.shutdown()
+      const answer = await patch.response
+      expect(answer).toMatch(/^HTTP\/1\.1 503 /)
+      expect(answer).toContain('ERR_SERVER_SHUTDOWN')
+      const late = await send('fetch', f.handler, {
+        method: 'HEAD',
+        url: '/files/abc',
+        headers: TUS,
+      })
+      expect(late.status).toBe(503)
+      expect(await sizeOf(f.dir, 'abc')).toBe(7_000)
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('a lock that is never released times out with 500 ERR_LOCK_TIMEOUT', async () => {
+    const { MemoryLocker } = await import('@tus/memorylocker')
+    const locker = new MemoryLocker()
+    const f = await fixture({ locker, acquireLockTimeout: 200 })
+    await f.upload('abc', { Size: 10 })
+    await locker.newLock('abc').lock(new AbortController().signal, () => {})
+    const answer = await send('fetch', f.handler, {
+      method: 'PATCH',
+      url: '/files/abc',
+      headers: { ...TUS, 'Content-Type': 'application/offset+octet-stream', 'Upload-Offset': '0' },
+      body: 'x',
+    })
+    expect(answer.status).toBe(500)
+    expect(answer.body).toBe('ERR_LOCK_TIMEOUT: failed to acquire lock before timeout\n')
+  })
+})
