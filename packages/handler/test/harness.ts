@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { newFileInfo } from '@tus/core'
 import { FileStore } from '@tus/filestore'
 import { createTusHandler, type TusHandler, type TusHandlerOptions } from '@tus/handler'
@@ -89,15 +90,8 @@ async function viaNode(handler: TusHandler, call: Call): Promise<Answer> {
     const { port } = server.address() as AddressInfo
     const { chunked, headers: callHeaders } = splitChunked(call.headers)
     const text = call.body
-    // A generator body has no length, so undici sends it chunked.
-    const body =
-      text === undefined
-        ? null
-        : chunked
-          ? (async function* () {
-              yield Buffer.from(text)
-            })()
-          : text
+    // A stream body has no length, so undici sends it chunked.
+    const body = text === undefined ? null : chunked ? Readable.from([Buffer.from(text)]) : text
     const res = await request(`http://127.0.0.1:${port}${call.url}`, {
       method: call.method as 'GET',
       headers: { host: 'tus.example', ...callHeaders },
