@@ -1,5 +1,6 @@
 import {
   type DataStore,
+  type FileInfo,
   isLengthDeferrerDataStore,
   isTerminaterDataStore,
   type Locker,
@@ -25,6 +26,11 @@ export interface Config {
   canTerminate: boolean
   canDeferLength: boolean
   extensions: readonly string[]
+  /**
+   * HEAD reads in progress, by upload id: a HEAD for an upload that is being
+   * read already shares that read (see methods/head.ts). Per handler.
+   */
+  headReads: Map<string, Promise<FileInfo>>
 }
 
 export function resolveConfig(options: TusHandlerOptions): Config {
@@ -57,6 +63,7 @@ export function resolveConfig(options: TusHandlerOptions): Config {
     canTerminate,
     canDeferLength,
     extensions,
+    headReads: new Map(),
   }
 }
 

@@ -6,23 +6,29 @@ import { acquireLock } from '../lock.js'
 import { respond } from '../respond.js'
 
 /**
- * HEAD: the upload's offset, length and metadata. Takes the lock, as tusd, so
- * that a stalled PATCH is asked to let go and the offset reported includes
- * every byte it received.
+ * HEAD: the upload's offset, length and metadata. Reads under the lock, as
+ * tusd, so that a stalled PATCH is asked to let go and the offset reported
+ * includes every byte it received.
+ *
+ * HEADs of one upload that arrive while a read of it is under way share that
+ * read instead of queueing for the lock one by one. The shared read is made
+ * after they arrived, or under a lock held since before they arrived, so each
+ * answer is as current as a read of its own; 64 clients polling one upload
+ * cost one read per round instead of 64 serialised ones.
  */
 export async function handleHead(
   config: Config,
   ctx: RequestContext,
   id: string,
 ): Promise<TusResponse> {
-  const lock = await acquireLock(config, ctx, id, false)
-  let info: FileInfo
-  try {
-    const upload = await config.store.getUpload(id)
-    info = await upload.getInfo()
-  } finally {
-    await lock.release()
+  let read = config.headReads.get(id)
+  if (read === undefined) {
+    read = readLocked(config, ctx, id)
+    config.headReads.set(id, read)
+    const forget = () => config.headReads.delete(id)
+    read.then(forget, forget)
   }
+  const info = await read
   const headers: Record<string, string> = {
     'Cache-Control': 'no-store',
     'Upload-Offset': String(info.Offset),
@@ -38,4 +44,14 @@ export async function handleHead(
   if (metadata !== '') headers['Upload-Metadata'] = metadata
   if (info.IsPartial) headers['Upload-Concat'] = 'partial'
   return respond(200, headers)
+}
+
+async function readLocked(config: Config, ctx: RequestContext, id: string): Promise<FileInfo> {
+  const lock = await acquireLock(config, ctx, id, false)
+  try {
+    const upload = await config.store.getUpload(id)
+    return await upload.getInfo()
+  } finally {
+    await lock.release()
+  }
 }
