@@ -14,6 +14,9 @@ export interface Lock {
   /**
    * Acquires the lock. While another handle holds it, calls that holder's
    * `requestRelease` (at least once) and waits, without polling in a busy loop.
+   * Waiters are served in the order they asked, and a waiter still queued asks
+   * each new holder to release in turn, so a stale request that gets the lock
+   * by handover is pre-empted too.
    * Rejects with a TusError ERR_LOCK_TIMEOUT when `signal` aborts first.
    * `requestRelease` is this caller's own callback: it is invoked when someone
    * else wants the lock while this handle holds it.

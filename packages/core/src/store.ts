@@ -52,7 +52,11 @@ export interface Upload {
   writeChunk(offset: number, src: ByteSource, options?: WriteOptions): Promise<number>
   /** The current FileInfo, with `Offset` as stored now. */
   getInfo(): Promise<FileInfo>
-  /** The bytes stored so far, from the start. */
+  /**
+   * The bytes stored so far, from the start. A store that cannot read an
+   * unfinished upload (an S3 multipart upload, say) rejects with
+   * ERR_INCOMPLETE_UPLOAD until it is finished.
+   */
   getReader(): Promise<Readable>
   /** Called once the last byte has arrived (Offset === Size), before anyone is told. */
   finishUpload(): Promise<void>
@@ -105,6 +109,7 @@ export interface ByteRange {
   start: number
   end: number
 }
+/** Like getReader, both may reject with ERR_INCOMPLETE_UPLOAD while the upload is unfinished. */
 export interface ServableUpload {
   contentInfo(): Promise<ContentInfo>
   /** The bytes of `range`, or all of them. */

@@ -52,7 +52,7 @@ export async function writeBody(
   log.debug('ChunkWriteStart', { id: info.ID, offset, maxSize: limit, length })
   let storeError: TusError | undefined
   try {
-    const written = await upload.writeChunk(offset, body, { signal: ctx.signal })
+    const written = await upload.writeChunk(offset, body)
     info.Offset = offset + written
   } catch (err) {
     storeError = toTusError(err)

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict'
+import type { TerminaterDataStore } from '../store.js'
+import { assertBytes, patternBytes } from './bytes.js'
+import { create, read, rejectsWith, type StoreSuite, uniqueId, write } from './store-kit.js'
+
+/** termination: afterwards getUpload rejects with ERR_UPLOAD_NOT_FOUND. */
+export function terminationTests(suite: StoreSuite<TerminaterDataStore>): void {
+  suite.test('terminate: getUpload rejects with ERR_UPLOAD_NOT_FOUND after', async (store) => {
+    const { ID } = await (await create(store, { Size: 100 })).getInfo()
+    await write(await store.getUpload(ID), 0, patternBytes(60, 41))
+    await store.asTerminatableUpload(await store.getUpload(ID)).terminate()
+    await rejectsWith(store.getUpload(ID), 'ERR_UPLOAD_NOT_FOUND')
+  })
+
+  suite.test('terminate an upload with no bytes yet', async (store) => {
+    const upload = await create(store, { Size: 100 })
+    const { ID } = await upload.getInfo()
+    await store.asTerminatableUpload(upload).terminate()
+    await rejectsWith(store.getUpload(ID), 'ERR_UPLOAD_NOT_FOUND')
+  })
+
+  suite.test('terminate a finished upload with a nested id', async (store) => {
+    const id = `${uniqueId('folder')}/${uniqueId('file')}`
+    const upload = await create(store, { ID: id, Size: 10 })
+    await write(upload, 0, patternBytes(10, 42))
+    await upload.finishUpload()
+    await store.asTerminatableUpload(upload).terminate()
+    await rejectsWith(store.getUpload(id), 'ERR_UPLOAD_NOT_FOUND')
+  })
+
+  suite.test('terminate leaves other uploads, even with a prefix id, untouched', async (store) => {
+    const id = uniqueId()
+    const bytes = patternBytes(50, 43)
+    const [doomed, neighbour, longer] = await Promise.all([
+      create(store, { ID: id, Size: 50 }),
+      create(store, { Size: 50 }),
+      create(store, { ID: `${id}0`, Size: 50 }),
+    ])
+    for (const upload of [doomed, neighbour, longer]) await write(upload, 0, bytes)
+    await store.asTerminatableUpload(doomed).terminate()
+    for (const upload of [neighbour, longer]) {
+      const survivor = await store.getUpload((await upload.getInfo()).ID)
+      assert.equal((await survivor.getInfo()).Offset, 50)
+      assertBytes(await read(survivor), bytes, 'surviving upload')
+    }
+  })
+}

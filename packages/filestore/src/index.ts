@@ -1,0 +1,2 @@
+export { FileStore, type FileStoreOptions } from './store.js'
+export type { FileUpload } from './upload.js'

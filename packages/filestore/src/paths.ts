@@ -1,0 +1,34 @@
+import { resolve, sep } from 'node:path'
+import { isValidUploadId } from '@tus/core'
+
+/** Where one upload lives: tusd's layout, `<dir>/<id>` and `<dir>/<id>.info`. */
+export interface UploadPaths {
+  /** The upload's bytes; its size is the offset. */
+  data: string
+  /** The FileInfo as JSON, tusd's field names. */
+  info: string
+}
+
+/**
+ * The paths of upload `id` below `directory` (absolute), or undefined when the
+ * id is not a valid upload id or would resolve outside the directory. Both
+ * checks, on purpose: isValidUploadId rejects `..`, backslashes and NUL, and
+ * the containment check holds even if the id rules are ever relaxed.
+ * An id with `/` maps to subfolders, as in tusd.
+ */
+export function uploadPaths(directory: string, id: string): UploadPaths | undefined {
+  if (!isValidUploadId(id)) return undefined
+  const data = resolve(directory, id)
+  const root = directory.endsWith(sep) ? directory : directory + sep
+  if (!data.startsWith(root) || data.length === root.length) return undefined
+  return { data, info: `${data}.info` }
+}
+
+/**
+ * File-system errors that mean "no such upload": the file is missing, a parent
+ * is a file (ENOTDIR), the path is a folder (EISDIR), or a name is too long.
+ */
+export function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'ENAMETOOLONG'
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, stat, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import {
+  type ConcatableUpload,
+  type ConcaterDataStore,
+  type ContentServerDataStore,
+  type DataStore,
+  type FileInfo,
+  type LengthDeclarableUpload,
+  type LengthDeferrerDataStore,
+  type ServableUpload,
+  type TerminatableUpload,
+  type TerminaterDataStore,
+  tusError,
+  type Upload,
+} from '@tus/core'
+import { readInfo, writeInfo } from './info-file.js'
+import { isMissing, type UploadPaths, uploadPaths } from './paths.js'
+import { FileUpload } from './upload.js'
+
+export interface FileStoreOptions {
+  /** Folder of the uploads; created on the first upload if missing. */
+  directory: string
+  /** Mode of the folders created for the directory and for ids with `/` (default 0o775, less the umask). */
+  dirMode?: number
+  /** Mode of the data and `.info` files (default 0o664, less the umask). */
+  fileMode?: number
+  /** Picks an id when the upload has none (default: 16 random bytes as 32 lowercase hex, as tusd). */
+  generateId?: () => string
+}
+
+/**
+ * Uploads on the local file system, in tusd's layout: `<id>` holds the bytes,
+ * `<id>.info` the FileInfo as JSON. The offset is the data file's size, never
+ * the `.info`'s, so that a folder written by tusd resumes here and back.
+ * Nothing is cleaned up: terminated uploads are deleted, abandoned ones stay.
+ */
+export class FileStore
+  implements
+    DataStore,
+    TerminaterDataStore,
+    LengthDeferrerDataStore,
+    ConcaterDataStore,
+    ContentServerDataStore
+{
+  /** The absolute upload folder. */
+  readonly directory: string
+  readonly #dirMode: number
+  readonly #fileMode: number
+  readonly #generateId: () => string
+
+  constructor(options: FileStoreOptions) {
+    this.directory = resolve(options.directory)
+    this.#dirMode = options.dirMode ?? 0o775
+    this.#fileMode = options.fileMode ?? 0o664
+    this.#generateId = options.generateId ?? (() => randomBytes(16).toString('hex'))
+  }
+
+  /**
+   * Creates the empty data file, then the `.info` (so an `.info` never points
+   * at nothing). A given ID is used as-is, overwriting an upload of that id,
+   * as tusd does; one that is invalid or escapes the folder rejects with
+   * ERR_INVALID_UPLOAD_ID. `info.Storage` is replaced by the real paths.
+   */
+  async newUpload(info: FileInfo): Promise<Upload> {
+    const id = info.ID || this.#generateId()
+    const paths = uploadPaths(this.directory, id)
+    if (paths === undefined) throw tusError('ERR_INVALID_UPLOAD_ID')
+    const stored: FileInfo = {
+      ...info,
+      ID: id,
+      Offset: 0,
+      Storage: storage(paths),
+    }
+    try {
+      await mkdir(dirname(paths.data), { recursive: true, mode: this.#dirMode })
+      await writeFile(paths.data, '', { mode: this.#fileMode })
+      await writeInfo(paths.info, stored, this.#fileMode)
+    } catch (err) {
+      // A part of the id is taken by a file or folder of another upload.
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST' || code === 'ENAMETOOLONG') {
+        throw tusError('ERR_INVALID_UPLOAD_ID', { cause: err })
+      }
+      throw err
+    }
+    return new FileUpload(paths, stored, this.#fileMode)
+  }
+
+  /**
+   * Reads the `.info` and checks that the data file exists. An id that is
+   * invalid or escapes the folder, or a missing file, rejects with
+   * ERR_UPLOAD_NOT_FOUND. The data file is always `<dir>/<id>`, and `Storage`
+   * says so: paths in an `.info` are ignored (tusd wrote them for the folder
+   * where it ran, which may have moved since).
+   */
+  async getUpload(id: string): Promise<Upload> {
+    const paths = uploadPaths(this.directory, id)
+    if (paths === undefined) throw tusError('ERR_UPLOAD_NOT_FOUND')
+    try {
+      const [info, data] = await Promise.all([
+        readInfo(paths.info),
+        stat(paths.data, { bigint: true }),
+      ])
+      info.ID = id
+      info.Storage = storage(paths)
+      return new FileUpload(paths, info, this.#fileMode, data.size)
+    } catch (err) {
+      throw isMissing(err) ? tusError('ERR_UPLOAD_NOT_FOUND', { cause: err }) : err
+    }
+  }
+
+  asTerminatableUpload(upload: Upload): TerminatableUpload {
+    return own(upload)
+  }
+
+  asLengthDeclarableUpload(upload: Upload): LengthDeclarableUpload {
+    return own(upload)
+  }
+
+  asConcatableUpload(upload: Upload): ConcatableUpload {
+    return own(upload)
+  }
+
+  asServableUpload(upload: Upload): ServableUpload {
+    return own(upload)
+  }
+}
+
+/** tusd's Storage map: the store type and both absolute paths. */
+function storage(paths: UploadPaths): Record<string, string> {
+  return { Type: 'filestore', Path: paths.data, InfoPath: paths.info }
+}
+
+/** The upload as this store's own; another store's upload is a programming error. */
+function own(upload: Upload): FileUpload {
+  if (upload instanceof FileUpload) return upload
+  throw new TypeError('[filestore] not an upload of a FileStore')
+}

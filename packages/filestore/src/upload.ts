@@ -1,0 +1,145 @@
+import { open, rm, stat } from 'node:fs/promises'
+import type { Readable } from 'node:stream'
+import {
+  type ByteRange,
+  type ByteSource,
+  type ConcatableUpload,
+  type ContentInfo,
+  type FileInfo,
+  type LengthDeclarableUpload,
+  type ServableUpload,
+  type TerminatableUpload,
+  tusError,
+  type Upload,
+  type WriteOptions,
+} from '@tus/core'
+import { appendFrom } from './append.js'
+import { writeInfo } from './info-file.js'
+import { isMissing, type UploadPaths } from './paths.js'
+
+/**
+ * One upload on disk. It holds the FileInfo read at creation or lookup; the
+ * handler holds the upload's lock around every call, so nothing else changes
+ * the `.info` meanwhile. The offset is always read from the data file.
+ */
+export class FileUpload
+  implements Upload, TerminatableUpload, LengthDeclarableUpload, ConcatableUpload, ServableUpload
+{
+  readonly #paths: UploadPaths
+  readonly #fileMode: number
+  #info: FileInfo
+  /**
+   * The data file's size from the stat of the lookup, used by the first
+   * getInfo only: a HEAD or PATCH asks right after the lookup, under the same
+   * lock, so a second stat would read the same number. Later calls stat again.
+   */
+  #lookupSize: bigint | undefined
+
+  constructor(paths: UploadPaths, info: FileInfo, fileMode: number, lookupSize?: bigint) {
+    this.#paths = paths
+    this.#info = info
+    this.#fileMode = fileMode
+    this.#lookupSize = lookupSize
+  }
+
+  /** Appends `src` to the data file (see appendFrom); `offset` is the file's size under the lock. */
+  writeChunk(_offset: number, src: ByteSource, options: WriteOptions = {}): Promise<number> {
+    this.#lookupSize = undefined
+    return appendFrom(this.#paths.data, src, { mode: this.#fileMode, signal: options.signal })
+  }
+
+  async getInfo(): Promise<FileInfo> {
+    const known = this.#lookupSize
+    this.#lookupSize = undefined
+    const size = known ?? (await this.#stat()).size
+    return copyInfo(this.#info, size)
+  }
+
+  async getReader(): Promise<Readable> {
+    return this.#open()
+  }
+
+  /** Nothing to do: the bytes are in place (as tusd). */
+  async finishUpload(): Promise<void> {}
+
+  /** Deletes the data and `.info` files; either may be gone already. */
+  async terminate(): Promise<void> {
+    this.#lookupSize = undefined
+    await Promise.all([
+      rm(this.#paths.data, { force: true }),
+      rm(this.#paths.info, { force: true }),
+    ])
+  }
+
+  /** Rewrites the `.info` with the length; the only write of `.info` after creation. */
+  async declareLength(length: number): Promise<void> {
+    const { size } = await this.#stat()
+    const info = copyInfo(this.#info, size)
+    info.Size = length
+    info.SizeIsDeferred = false
+    await writeInfo(this.#paths.info, info, this.#fileMode)
+    this.#info = info
+  }
+
+  /**
+   * Writes the partials' bytes, in order, into the data file, from its start
+   * (a retried concatenation gives the same file). Streams, one partial at a
+   * time: memory stays flat. A partial that cannot be read rejects.
+   */
+  async concatUploads(partials: Upload[]): Promise<void> {
+    this.#lookupSize = undefined
+    let failure: { error: unknown } | undefined
+    async function* all(): AsyncGenerator<Uint8Array> {
+      try {
+        for (const partial of partials) yield* await partial.getReader()
+      } catch (error) {
+        failure = { error }
+        throw error
+      }
+    }
+    await appendFrom(this.#paths.data, all(), { mode: this.#fileMode, flags: 'w' })
+    if (failure !== undefined) throw failure.error
+  }
+
+  /** Size and validators from one stat; the ETag changes with the size and the mtime (ns). */
+  async contentInfo(): Promise<ContentInfo> {
+    const stats = await this.#stat()
+    return {
+      size: Number(stats.size),
+      etag: `"${stats.size.toString(16)}-${stats.mtimeNs.toString(16)}"`,
+      lastModified: stats.mtime,
+    }
+  }
+
+  /** The bytes of `range` (inclusive ends), or all. */
+  async createReadStream(range?: ByteRange): Promise<Readable> {
+    return this.#open(range)
+  }
+
+  /** Opens the data file first, so that a missing file rejects here, as not found. */
+  async #open(range?: ByteRange): Promise<Readable> {
+    const handle = await open(this.#paths.data, 'r').catch((err: unknown) => {
+      throw isMissing(err) ? tusError('ERR_UPLOAD_NOT_FOUND', { cause: err }) : err
+    })
+    return handle.createReadStream({ start: range?.start, end: range?.end })
+  }
+
+  #stat() {
+    return stat(this.#paths.data, { bigint: true }).catch((err: unknown) => {
+      throw isMissing(err) ? tusError('ERR_UPLOAD_NOT_FOUND', { cause: err }) : err
+    })
+  }
+}
+
+/** A copy the caller may change, with the offset as stored now. */
+function copyInfo(info: FileInfo, size: bigint): FileInfo {
+  const meta: Record<string, string> = Object.create(null)
+  for (const [key, value] of Object.entries(info.MetaData)) meta[key] = value
+  return {
+    ...info,
+    Offset: Number(size),
+    MetaData: meta,
+    PartialUploads: info.PartialUploads === null ? null : [...info.PartialUploads],
+    Storage: info.Storage === null ? null : { ...info.Storage },
+  }
+}

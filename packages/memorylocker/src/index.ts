@@ -1,0 +1,1 @@
+export { MemoryLocker } from './memory-locker.js'
