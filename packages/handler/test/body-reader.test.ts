@@ -54,7 +54,12 @@ describe('BodyReader', () => {
     const reader = new BodyReader(src, { limit: 100, timeout: 80 })
     const writes = [0, 50, 100, 150].map(
       (ms, i) =>
-        new Promise<void>((resolve) => setTimeout(() => (src.write(String(i)), resolve()), ms)),
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            src.write(String(i))
+            resolve()
+          }, ms),
+        ),
     )
     void Promise.all(writes).then(() => src.end())
     expect(await drain(reader)).toBe('0123')
