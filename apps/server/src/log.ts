@@ -1,0 +1,146 @@
+import type { LogFields, Logger } from '@tus/core'
+import type { LogFormat } from './flags.js'
+
+/**
+ * Logging as tusd's binary does it (cmd/tusd/cli/log.go, Go's log/slog):
+ *
+ * - `text`: `2006/01/02 15:04:05.000000 level=INFO event=UploadCreated id=…`
+ *   (slog's text handler behind a log.Logger timestamp, `msg` renamed `event`),
+ *   to stdout; plain error lines go to stderr.
+ * - `json`: one JSON object per line, `{"time","level","msg",…fields}`, to
+ *   stdout; plain messages are INFO/ERROR lines of the same shape, because
+ *   tusd routes its plain logger through slog in this mode.
+ *
+ * `-verbose` (the default) enables DEBUG; without it the lowest level is INFO.
+ */
+
+type Level = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'
+const RANK: Readonly<Record<Level, number>> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3 }
+
+/** Where lines go; process.stdout and process.stderr by default. */
+export interface LogSink {
+  write(chunk: string, callback?: (error?: Error | null) => void): unknown
+}
+
+export interface CliLoggerOptions {
+  format: LogFormat
+  verbose: boolean
+  stdout?: LogSink
+  stderr?: LogSink
+  /** The clock, for tests. */
+  now?: () => Date
+}
+
+/** The handler's structured Logger, plus the plain lines of the CLI. */
+export interface CliLogger extends Logger {
+  /** A plain message (startup, shutdown), as tusd prints to stdout. */
+  print(message: string): void
+  /** A plain error message: stderr in text format, an ERROR line in json format. */
+  printError(message: string): void
+  /** Resolves once everything written so far has been handed to the OS (call before exiting). */
+  flush(): Promise<void>
+}
+
+const pad = (value: number, width = 2) => String(value).padStart(width, '0')
+
+/** Go's log.LstdFlags|log.Lmicroseconds prefix, in local time. JS clocks stop at ms. */
+function textTimestamp(date: Date): string {
+  return (
+    `${date.getFullYear()}/${pad(date.getMonth() + 1)}/${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.` +
+    `${pad(date.getMilliseconds(), 3)}000`
+  )
+}
+
+/** A field value as text: errors by message, objects as JSON. */
+function stringify(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (value instanceof Error) return value.message
+  if (value instanceof Date) return value.toISOString()
+  if (value === null || typeof value !== 'object') return String(value)
+  try {
+    return JSON.stringify(value, jsonReplacer)
+  } catch {
+    return String(value)
+  }
+}
+
+/** slog's text handler quotes empty values and any with spaces, `=`, `"` or control characters. */
+function quote(value: string): string {
+  return value === '' || /[\s="\p{Cc}\p{Cf}]/u.test(value) ? JSON.stringify(value) : value
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Error) return value.message
+  if (typeof value === 'bigint') return value.toString()
+  return value
+}
+
+function textLine(date: Date, level: Level, event: string, fields: LogFields): string {
+  let line = `${textTimestamp(date)} level=${level} event=${quote(event)}`
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue
+    line += ` ${quote(key)}=${quote(stringify(value))}`
+  }
+  return `${line}\n`
+}
+
+function jsonLine(date: Date, level: Level, msg: string, fields: LogFields): string {
+  const record: Record<string, unknown> = { time: date.toISOString(), level, msg }
+  // The record's own keys win over fields of the same name.
+  for (const [key, value] of Object.entries(fields)) if (!(key in record)) record[key] = value
+  try {
+    return `${JSON.stringify(record, jsonReplacer)}\n`
+  } catch {
+    return `${JSON.stringify({ time: record.time, level, msg, fields: stringify(fields) })}\n`
+  }
+}
+
+function flushSink(sink: LogSink): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      sink.write('', () => resolve())
+    } catch {
+      resolve()
+    }
+  })
+}
+
+/** Creates the CLI's logger; `child` loggers share its sinks and options. */
+export function createLogger(options: CliLoggerOptions): CliLogger {
+  const stdout = options.stdout ?? process.stdout
+  const stderr = options.stderr ?? process.stderr
+  const now = options.now ?? (() => new Date())
+  const minimum = options.verbose ? RANK.DEBUG : RANK.INFO
+  const json = options.format === 'json'
+
+  const emit = (level: Level, event: string, fields: LogFields) => {
+    if (RANK[level] < minimum) return
+    const date = now()
+    stdout.write(json ? jsonLine(date, level, event, fields) : textLine(date, level, event, fields))
+  }
+
+  const make = (bound: LogFields): CliLogger => ({
+    debug: (event, fields) => emit('DEBUG', event, { ...bound, ...fields }),
+    info: (event, fields) => emit('INFO', event, { ...bound, ...fields }),
+    warn: (event, fields) => emit('WARN', event, { ...bound, ...fields }),
+    error: (event, fields) => emit('ERROR', event, { ...bound, ...fields }),
+    child: (fields) => make({ ...bound, ...fields }),
+    print(message) {
+      const date = now()
+      stdout.write(
+        json ? jsonLine(date, 'INFO', message, {}) : `${textTimestamp(date)} ${message}\n`,
+      )
+    },
+    printError(message) {
+      const date = now()
+      if (json) stdout.write(jsonLine(date, 'ERROR', message, {}))
+      else stderr.write(`${textTimestamp(date)} ${message}\n`)
+    },
+    flush: async () => {
+      await Promise.all([flushSink(stdout), flushSink(stderr)])
+    },
+  })
+
+  return make({})
+}
