@@ -1,0 +1,352 @@
+// `pnpm bench`: our server against the raw Node server (raw-server.mjs), in one session.
+//
+//   node bench/run.mjs [--runs 3] [--only big,small] [--mib 1024] [--server-args '-flag v']
+//                      [--out docs/benchmarks.md] [--servers raw,ours] [--timeout 300] [--keep]
+//
+// Every run starts each server afresh on a free port with an empty upload directory, runs the
+// scenarios one after the other (each one a load.mjs process, `sync` before each), then stops
+// the server by pid. Servers alternate run by run (raw, ours / ours, raw / ...) so that both
+// see the same share of the machine's noise. Results: one JSON line per scenario and run in
+// bench/results/<session>.jsonl, the report in bench/results/<session>.md (and --out); see
+// bench/README.md. Exit status: 1 if a run failed its checks, 2 if a target was missed.
+import { spawn, spawnSync } from 'node:child_process'
+import { appendFileSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs'
+import { connect, createServer } from 'node:net'
+import { cpus, release, totalmem } from 'node:os'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { processTree } from './proc.mjs'
+import { buildReport } from './report.mjs'
+
+const bench = dirname(fileURLToPath(import.meta.url))
+const root = resolve(bench, '..')
+const HELP = `usage: node bench/run.mjs [options]   (pnpm bench [options] builds first)
+  --runs N            runs per server (3)
+  --only LIST         scenarios, comma-separated: big,chunked,parallel,small,head,head64 (all)
+  --mib N             scale: N MiB instead of 1024 for big/chunked/parallel (16 × N/16), and
+                      the counts of small/head by N/1024 (with a floor) - for a quick check
+  --server-args ARGS  extra flags for our server, e.g. '-expiration 1h' (quotes allowed)
+  --out FILE          also write the Markdown report there (e.g. docs/benchmarks.md)
+  --servers LIST      raw,ours (both); one alone gives a table without ratios
+  --ours-cmd CMD      run CMD (by sh, with $PORT, $HOST, $UPLOAD_DIR set) instead of our server
+  --ours-label NAME   label of that server in the results (ours)
+  --base-path PATH    upload path of the servers (/files/)
+  --timeout S         seconds per scenario before it fails (300)
+  --data-dir DIR      where upload directories and server logs go (bench/data)
+  --keep              keep upload directories and logs`
+
+const options = {
+  runs: { type: 'string', default: '3' },
+  only: { type: 'string' },
+  mib: { type: 'string', default: '1024' },
+  'server-args': { type: 'string', default: '' },
+  out: { type: 'string' },
+  servers: { type: 'string', default: 'raw,ours' },
+  'ours-cmd': { type: 'string' },
+  'ours-label': { type: 'string', default: 'ours' },
+  'base-path': { type: 'string' },
+  timeout: { type: 'string', default: '300' },
+  'data-dir': { type: 'string', default: join(bench, 'data') },
+  keep: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+}
+// `--server-args -expiration 1h` must work: glue the value to string options, as parseArgs
+// would otherwise refuse a value that starts with a dash.
+const argv = process.argv.slice(2)
+const args = []
+for (let i = 0; i < argv.length; i++) {
+  const name = argv[i].startsWith('--') ? argv[i].slice(2) : null
+  if (options[name]?.type === 'string' && i + 1 < argv.length) args.push(`${argv[i]}=${argv[++i]}`)
+  else args.push(argv[i])
+}
+const { values: opt } = parseArgs({ args, options })
+if (opt.help) {
+  console.log(HELP)
+  process.exit(0)
+}
+const fail = (msg) => {
+  console.error(`bench: ${msg}\n\n${HELP}`)
+  process.exit(2)
+}
+const runs = Number(opt.runs)
+const mib = Number(opt.mib)
+const timeoutS = Number(opt.timeout)
+if (!(Number.isInteger(runs) && runs > 0)) fail(`--runs: ${opt.runs}`)
+if (!(mib > 0)) fail(`--mib: ${opt.mib}`)
+if (!(timeoutS > 0)) fail(`--timeout: ${opt.timeout}`)
+const HOST = '127.0.0.1'
+const basePath = opt['base-path'] ?? '/files/'
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios: name -> load.mjs arguments, scaled by --mib.
+const scale = mib / 1024
+const small = Math.max(100, Math.round(2000 * scale))
+const heads = Math.max(1000, Math.round(20000 * scale))
+const SCENARIOS = {
+  big: ['--scenario', 'big', '--size-mib', mib],
+  chunked: ['--scenario', 'chunked', '--size-mib', mib, '--chunk-mib', 8],
+  parallel: ['--scenario', 'parallel', '--uploads', 16, '--size-mib', mib / 16],
+  small: ['--scenario', 'small', '--count', small, '--kib', 16, '--concurrency', 32],
+  head: ['--scenario', 'head', '--uploads', 1, '--requests', heads, '--concurrency', 64],
+  head64: ['--scenario', 'head', '--uploads', 64, '--requests', heads, '--concurrency', 64],
+}
+SCENARIOS.small.push('--warmup', Math.round(small / 20))
+SCENARIOS.head.push('--warmup', Math.round(heads / 20))
+SCENARIOS.head64.push('--warmup', Math.round(heads / 20))
+const only = opt.only ? opt.only.split(',').map((s) => s.trim()) : Object.keys(SCENARIOS)
+for (const s of only) if (!SCENARIOS[s]) fail(`--only: unknown scenario ${s}`)
+
+// ---------------------------------------------------------------------------------------------
+// Servers: label -> { describe, start(port, dir) -> ChildProcess options }.
+/** Split a flag string like a shell would, for quotes only: `-a 'b c'` -> ['-a', 'b c']. */
+const splitArgs = (s) =>
+  [...s.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3])
+const serverArgs = splitArgs(opt['server-args'])
+const oursLabel = opt['ours-label']
+const cli = join(root, 'apps/server/dist/cli.js')
+const SERVERS = {
+  raw: {
+    describe: 'node bench/raw-server.mjs -host $HOST -port $PORT -upload-dir $UPLOAD_DIR',
+    command: (port, dir) => [
+      process.execPath,
+      [join(bench, 'raw-server.mjs'), '-host', HOST, '-port', port, '-upload-dir', dir].concat(
+        opt['base-path'] ? ['-base-path', basePath] : [],
+      ),
+    ],
+  },
+  [oursLabel]: opt['ours-cmd']
+    ? {
+        describe: opt['ours-cmd'],
+        command: () => ['/bin/sh', ['-c', `exec ${opt['ours-cmd']}`]],
+      }
+    : {
+        describe: ['node apps/server/dist/cli.js -host $HOST -port $PORT -upload-dir $UPLOAD_DIR']
+          .concat(opt['base-path'] ? [`-base-path ${basePath}`] : [], opt['server-args'] || [])
+          .join(' '),
+        command: (port, dir) => [
+          process.execPath,
+          [cli, '-host', HOST, '-port', port, '-upload-dir', dir].concat(
+            opt['base-path'] ? ['-base-path', basePath] : [],
+            serverArgs,
+          ),
+        ],
+      },
+}
+const labels = opt.servers.split(',').map((s) => (s.trim() === 'ours' ? oursLabel : s.trim()))
+for (const l of labels) if (!SERVERS[l]) fail(`--servers: unknown server ${l} (raw, ours)`)
+if (labels.includes(oursLabel) && !opt['ours-cmd'] && !existsSync(cli)) {
+  fail(`${relative(process.cwd(), cli)} not found: build it first (pnpm build; pnpm bench does)`)
+}
+
+// ---------------------------------------------------------------------------------------------
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+const log = (msg) => process.stderr.write(`${msg}\n`)
+
+function freePort() {
+  return new Promise((ok, ko) => {
+    const s = createServer()
+    s.once('error', ko)
+    s.listen(0, HOST, () => {
+      const { port } = s.address()
+      s.close(() => ok(port))
+    })
+  })
+}
+function portOpen(port) {
+  return new Promise((ok) => {
+    const socket = connect(port, HOST)
+    socket.once('connect', () => {
+      socket.destroy()
+      ok(true)
+    })
+    socket.once('error', () => ok(false))
+  })
+}
+
+let current = null // { child, label } of the running server
+let load = null // the running load.mjs process
+let currentDir = null // upload directory of the current run
+
+async function startServer(label, dir, logFile) {
+  const port = await freePort()
+  const [cmd, args] = SERVERS[label].command(String(port), dir)
+  const out = openSync(logFile, 'a')
+  const env = { ...process.env, HOST, PORT: String(port), UPLOAD_DIR: dir }
+  const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', out, out] })
+  const server = { child, label, port, exited: false }
+  child.once('exit', () => {
+    server.exited = true
+  })
+  current = server
+  for (let i = 0; i < 300; i++) {
+    if (server.exited)
+      throw new Error(`${label} exited at start (code ${child.exitCode}); see ${logFile}`)
+    if (await portOpen(port)) return server
+    await sleep(100)
+  }
+  throw new Error(`${label} not listening on ${HOST}:${port} after 30 s; see ${logFile}`)
+}
+
+/** SIGTERM the server by pid, then SIGKILL whatever is left of its process tree after 5 s. */
+async function stopServer() {
+  const server = current
+  if (!server) return
+  current = null
+  if (server.exited) return
+  const tree = processTree(server.child.pid)
+  server.child.kill('SIGTERM')
+  for (let i = 0; i < 50 && !server.exited; i++) await sleep(100)
+  for (const pid of tree) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+  for (let i = 0; i < 20 && !server.exited; i++) await sleep(50)
+}
+
+/** Run load.mjs for one scenario; resolves to its JSON result (ok: false on any failure). */
+function runLoad(args) {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(bench, 'load.mjs'), ...args.map(String)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    load = child
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d
+    })
+    // load.mjs gives up by itself after --timeout-s; this is in case it hangs anyway.
+    const killer = setTimeout(() => child.kill('SIGKILL'), (timeoutS + 15) * 1000)
+    child.once('close', (code, signal) => {
+      clearTimeout(killer)
+      load = null
+      const line = stdout.trim().split('\n').pop()
+      let result
+      try {
+        result = JSON.parse(line)
+      } catch {
+        const why = signal ? `killed by ${signal}` : `exit code ${code}`
+        result = { ok: false, error: `load.mjs ${why}: ${stderr.trim().slice(-300)}` }
+      }
+      if (result.ok && code !== 0) result = { ...result, ok: false, error: `exit code ${code}` }
+      done(result)
+    })
+  })
+}
+
+const summary = (r) => {
+  if (!r.ok) return `FAILED: ${r.error}`
+  const main = r.mib_s
+    ? `${r.mib_s} MiB/s`
+    : r.uploads_s
+      ? `${r.uploads_s} uploads/s`
+      : `${r.req_s} HEAD/s`
+  const lat = r.p50_ms === undefined ? '' : `, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms`
+  return `${main}${lat}, server CPU ${r.server_cpu_s} s, peak RSS ${r.server_peak_rss_mib} MiB`
+}
+
+// ---------------------------------------------------------------------------------------------
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    log(`\nbench: ${signal}, stopping`)
+    load?.kill('SIGKILL')
+    await stopServer()
+    if (currentDir && !opt.keep) {
+      rmSync(currentDir, { recursive: true, force: true })
+      rmSync(`${currentDir}.log`, { force: true })
+    }
+    process.exit(130)
+  })
+}
+
+const started = new Date()
+const session = started.toISOString().replace(/[:]/g, '-').replace(/\..*/, '')
+const resultsDir = join(bench, 'results')
+const dataDir = resolve(opt['data-dir'])
+mkdirSync(resultsDir, { recursive: true })
+mkdirSync(dataDir, { recursive: true })
+const jsonl = join(resultsDir, `${session}.jsonl`)
+const lines = []
+const record = (line) => {
+  lines.push(line)
+  appendFileSync(jsonl, `${JSON.stringify(line)}\n`)
+}
+record({
+  kind: 'session',
+  session,
+  date: started.toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  cpu_model: cpus()[0]?.model.trim(),
+  mem_gib: Math.round(totalmem() / 2 ** 30),
+  kernel: release(),
+  runs,
+  mib,
+  scenarios: only,
+  baseline: 'raw',
+  subject: oursLabel,
+  commands: Object.fromEntries(labels.map((l) => [l, SERVERS[l].describe])),
+})
+log(
+  `bench: ${labels.join(' vs ')}, ${runs} run(s), scenarios ${only.join(', ')} -> ${relative(process.cwd(), jsonl)}`,
+)
+
+try {
+  for (let run = 1; run <= runs; run++) {
+    const order = run % 2 ? labels : [...labels].reverse()
+    for (const label of order) {
+      const dir = join(dataDir, `${session}-${label}-${run}`)
+      const logFile = `${dir}.log`
+      currentDir = dir
+      rmSync(dir, { recursive: true, force: true })
+      mkdirSync(dir, { recursive: true })
+      const server = await startServer(label, dir, logFile)
+      log(`== run ${run}/${runs} ${label}: pid ${server.child.pid}, port ${server.port}`)
+      let runFailed = false
+      for (const name of only) {
+        let result
+        if (server.exited) {
+          result = {
+            ok: false,
+            error: `server exited (code ${server.child.exitCode}); see ${logFile}`,
+          }
+        } else {
+          spawnSync('sync')
+          const args = [...SCENARIOS[name], '--url', `http://${HOST}:${server.port}${basePath}`]
+          args.push('--verify-dir', dir, '--server-pid', server.child.pid, '--timeout-s', timeoutS)
+          result = await runLoad(args)
+          if (server.exited && result.ok) result = { ...result, ok: false, error: 'server exited' }
+        }
+        runFailed ||= !result.ok
+        record({ kind: 'result', session, label, run, name, ...result })
+        log(`   ${name.padEnd(8)} ${summary(result)}`)
+      }
+      await stopServer()
+      if (!opt.keep) rmSync(dir, { recursive: true, force: true })
+      if (!opt.keep && !runFailed) rmSync(logFile, { force: true })
+      else log(`   server log kept: ${relative(process.cwd(), logFile)}`)
+    }
+  }
+} catch (err) {
+  log(`bench: ${err.message}`)
+  await stopServer()
+  if (currentDir && !opt.keep) rmSync(currentDir, { recursive: true, force: true })
+  process.exit(1)
+}
+
+const report = buildReport(lines)
+const md = join(resultsDir, `${session}.md`)
+writeFileSync(md, report.markdown)
+if (opt.out) writeFileSync(resolve(opt.out), report.markdown)
+process.stdout.write(`\n${report.markdown}\n`)
+log(`bench: results in ${relative(process.cwd(), jsonl)}, report in ${relative(process.cwd(), md)}`)
+if (opt.out) log(`bench: report written to ${opt.out}`)
+process.exitCode = report.failed.length ? 1 : report.missed.length ? 2 : 0
