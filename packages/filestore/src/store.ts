@@ -15,7 +15,8 @@ import {
   tusError,
   type Upload,
 } from '@tus/core'
-import { readInfo, writeInfo } from './info-file.js'
+import { InfoCache } from './info-cache.js'
+import { readInfo, serializeInfo } from './info-file.js'
 import { isMissing, type UploadPaths, uploadPaths } from './paths.js'
 import { FileUpload } from './upload.js'
 
@@ -49,6 +50,7 @@ export class FileStore
   readonly #dirMode: number
   readonly #fileMode: number
   readonly #generateId: () => string
+  readonly #infos = new InfoCache()
 
   constructor(options: FileStoreOptions) {
     this.directory = resolve(options.directory)
@@ -58,10 +60,13 @@ export class FileStore
   }
 
   /**
-   * Creates the empty data file, then the `.info` (so an `.info` never points
-   * at nothing). A given ID is used as-is, overwriting an upload of that id,
-   * as tusd does; one that is invalid or escapes the folder rejects with
-   * ERR_INVALID_UPLOAD_ID. `info.Storage` is replaced by the real paths.
+   * Creates the empty data file and the `.info`, side by side, creating the
+   * folders only when they are missing (the common case costs no mkdir). A
+   * given ID is used as-is, overwriting an upload of that id, as tusd does; one
+   * that is invalid or escapes the folder rejects with ERR_INVALID_UPLOAD_ID.
+   * `info.Storage` is replaced by the real paths. The `.info` is written in
+   * place, not by rename: until this resolves nobody has the upload's URL, so
+   * nobody reads it half-written.
    */
   async newUpload(info: FileInfo): Promise<Upload> {
     const id = info.ID || this.#generateId()
@@ -73,10 +78,18 @@ export class FileStore
       Offset: 0,
       Storage: storage(paths),
     }
+    const mode = this.#fileMode
+    const create = () =>
+      Promise.all([
+        writeFile(paths.data, '', { mode }),
+        writeFile(paths.info, serializeInfo(stored), { mode }),
+      ])
     try {
-      await mkdir(dirname(paths.data), { recursive: true, mode: this.#dirMode })
-      await writeFile(paths.data, '', { mode: this.#fileMode })
-      await writeInfo(paths.info, stored, this.#fileMode)
+      await create().catch(async (err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+        await mkdir(dirname(paths.data), { recursive: true, mode: this.#dirMode })
+        await create()
+      })
     } catch (err) {
       // A part of the id is taken by a file or folder of another upload.
       const code = (err as NodeJS.ErrnoException).code
@@ -85,7 +98,7 @@ export class FileStore
       }
       throw err
     }
-    return new FileUpload(paths, stored, this.#fileMode)
+    return new FileUpload(paths, stored, mode, 0n)
   }
 
   /**
@@ -99,10 +112,15 @@ export class FileStore
     const paths = uploadPaths(this.directory, id)
     if (paths === undefined) throw tusError('ERR_UPLOAD_NOT_FOUND')
     try {
-      const [info, data] = await Promise.all([
-        readInfo(paths.info),
+      const [infoStats, data] = await Promise.all([
+        stat(paths.info, { bigint: true }),
         stat(paths.data, { bigint: true }),
       ])
+      let info = this.#infos.get(paths.info, infoStats)
+      if (info === undefined) {
+        info = await readInfo(paths.info)
+        this.#infos.set(paths.info, infoStats, info)
+      }
       info.ID = id
       info.Storage = storage(paths)
       return new FileUpload(paths, info, this.#fileMode, data.size)

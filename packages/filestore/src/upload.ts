@@ -14,6 +14,7 @@ import {
   type WriteOptions,
 } from '@tus/core'
 import { appendFrom } from './append.js'
+import { cloneInfo } from './info-cache.js'
 import { writeInfo } from './info-file.js'
 import { isMissing, type UploadPaths } from './paths.js'
 
@@ -133,13 +134,7 @@ export class FileUpload
 
 /** A copy the caller may change, with the offset as stored now. */
 function copyInfo(info: FileInfo, size: bigint): FileInfo {
-  const meta: Record<string, string> = Object.create(null)
-  for (const [key, value] of Object.entries(info.MetaData)) meta[key] = value
-  return {
-    ...info,
-    Offset: Number(size),
-    MetaData: meta,
-    PartialUploads: info.PartialUploads === null ? null : [...info.PartialUploads],
-    Storage: info.Storage === null ? null : { ...info.Storage },
-  }
+  const copy = cloneInfo(info)
+  copy.Offset = Number(size)
+  return copy
 }

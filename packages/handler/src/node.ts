@@ -51,7 +51,10 @@ function toTusRequest(req: IncomingMessage): TusRequest {
       return out
     },
     secure: (socket as TLSSocket).encrypted === true,
-    remoteAddr: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`,
+    // A getter: the peer address costs a system call, and few requests need it.
+    get remoteAddr() {
+      return `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`
+    },
     body: req,
     bodyError: classifyBodyError,
   }
