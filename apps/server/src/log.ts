@@ -106,9 +106,42 @@ function flushSink(sink: LogSink): Promise<void> {
   })
 }
 
+/**
+ * Lines written in one turn of the event loop go out as one write. A busy
+ * server logs several lines per upload; one system call per line would cost
+ * more than the upload's own file operations. Order is kept; what is pending
+ * goes out before the process exits.
+ */
+export function batchedSink(sink: LogSink): LogSink {
+  let pending: string[] = []
+  let scheduled = false
+  const flush = () => {
+    scheduled = false
+    if (pending.length === 0) return
+    const text = pending.join('')
+    pending = []
+    sink.write(text)
+  }
+  process.once('exit', flush)
+  return {
+    write(chunk, callback) {
+      if (chunk !== '') pending.push(chunk)
+      if (callback !== undefined) {
+        flush()
+        return sink.write('', callback)
+      }
+      if (!scheduled) {
+        scheduled = true
+        setImmediate(flush)
+      }
+      return true
+    },
+  }
+}
+
 /** Creates the CLI's logger; `child` loggers share its sinks and options. */
 export function createLogger(options: CliLoggerOptions): CliLogger {
-  const stdout = options.stdout ?? process.stdout
+  const stdout = options.stdout ?? batchedSink(process.stdout)
   const stderr = options.stderr ?? process.stderr
   const now = options.now ?? (() => new Date())
   const minimum = options.verbose ? RANK.DEBUG : RANK.INFO

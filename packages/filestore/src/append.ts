@@ -1,12 +1,12 @@
-import { createWriteStream, type WriteStream } from 'node:fs'
 import type { ByteSource } from '@tus/core'
+import { close, open, writev } from './fs.js'
 
 /**
- * Bytes the write stream may hold before the source is paused. Above Node's
- * 16 KiB default, so that chunks arriving while a write is in flight go out
- * together in one writev; small enough to keep memory flat per upload.
+ * Bytes taken from the source while a write is in flight before the source
+ * is paused. The next write sends them all in one writev: big bodies go to
+ * disk in large writes, and memory per upload stays flat.
  */
-const WRITE_BUFFER = 256 * 1024
+const HIGH_WATER_MARK = 256 * 1024
 
 export interface AppendOptions {
   /** File mode when the file is created. */
@@ -19,52 +19,127 @@ export interface AppendOptions {
 
 /**
  * Streams `src` into the file at `path` and resolves with the bytes written.
- * Backpressure: `src` is read no faster than the disk takes it. Chunks are
- * handed to the stream as they come (a Uint8Array view becomes a Buffer over
- * the same memory: no copy).
+ * Two loops share a queue: one takes chunks from `src` (and waits while the
+ * queue is full: backpressure), the other writes whatever is queued in one
+ * writev. Chunks are written as they came, without copies.
  *
- * A failing `src` ends the chunk: everything taken before is flushed and
+ * A failing `src` ends the chunk: everything taken before it is written and
  * counted. Only a failure of the file (open, write, close) rejects.
  */
 export async function appendFrom(path: string, src: ByteSource, options: AppendOptions) {
-  const out = createWriteStream(path, {
-    flags: options.flags ?? 'a',
-    mode: options.mode,
-    highWaterMark: WRITE_BUFFER,
-  })
-  let fileError: unknown
-  out.on('error', (err) => {
-    fileError ??= err
-  })
-  const closed = new Promise<void>((resolve) => out.once('close', resolve))
+  const fd = await open(path, options.flags ?? 'a', options.mode)
+  const queue = new WriteQueue()
+  const writing = writeLoop(fd, queue)
   try {
     for await (const chunk of src) {
-      if (out.destroyed) break
-      if (!out.write(chunk) && !(await drained(out))) break
+      if (!(await queue.push(chunk))) break
       if (options.signal?.aborted) break
     }
   } catch {
     // The source failed (e.g. the request body broke off): the end of this chunk.
   }
-  if (fileError === undefined) out.end()
-  else out.destroy()
-  await closed
+  queue.end()
+  let written = 0
+  let fileError: unknown
+  try {
+    written = await writing
+  } catch (err) {
+    fileError = err
+  }
+  try {
+    await close(fd)
+  } catch (err) {
+    fileError ??= err
+  }
   if (fileError !== undefined) throw fileError
-  return out.bytesWritten
+  return written
 }
 
-/** Resolves true on 'drain', false if the stream fails or closes first. */
-function drained(out: WriteStream): Promise<boolean> {
-  if (out.destroyed) return Promise.resolve(false)
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => () => {
-      out.off('drain', onDrain)
-      out.off('close', onClose)
-      resolve(ok)
+async function writeLoop(fd: number, queue: WriteQueue): Promise<number> {
+  let written = 0
+  try {
+    for (let batch = await queue.take(); batch !== undefined; batch = await queue.take()) {
+      written += await writeAll(fd, batch)
     }
-    const onDrain = done(true)
-    const onClose = done(false)
-    out.on('drain', onDrain)
-    out.on('close', onClose)
-  })
+    return written
+  } catch (err) {
+    queue.fail()
+    throw err
+  }
+}
+
+/** Writes every byte of `chunks`; writev may write less than asked (a full disk, a signal). */
+async function writeAll(fd: number, chunks: Uint8Array[]): Promise<number> {
+  let total = 0
+  let rest = chunks
+  for (;;) {
+    const { bytesWritten: n } = await writev(fd, rest)
+    total += n
+    let skip = n
+    let i = 0
+    while (i < rest.length && skip >= rest[i]!.byteLength) skip -= rest[i++]!.byteLength
+    if (i === rest.length) return total
+    rest = rest.slice(i)
+    rest[0] = rest[0]!.subarray(skip)
+  }
+}
+
+/** Chunks waiting to be written, with a reader (the source loop) and a writer (the write loop). */
+class WriteQueue {
+  #chunks: Uint8Array[] = []
+  #bytes = 0
+  #ended = false
+  #failed = false
+  #wakeWriter: (() => void) | undefined
+  #wakeReader: ((ok: boolean) => void) | undefined
+
+  /** Queues a chunk; resolves when there is room again, false if writing failed. */
+  push(chunk: Uint8Array): Promise<boolean> {
+    if (this.#failed) return Promise.resolve(false)
+    this.#chunks.push(chunk)
+    this.#bytes += chunk.byteLength
+    this.#wake()
+    if (this.#bytes < HIGH_WATER_MARK) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      this.#wakeReader = resolve
+    })
+  }
+
+  /** No more chunks will come. */
+  end(): void {
+    this.#ended = true
+    this.#wake()
+  }
+
+  /** Writing failed: the source loop stops taking chunks. */
+  fail(): void {
+    this.#failed = true
+    this.#chunks = []
+    const reader = this.#wakeReader
+    this.#wakeReader = undefined
+    reader?.(false)
+  }
+
+  /** Everything queued, or undefined once the queue has ended and is empty. */
+  async take(): Promise<Uint8Array[] | undefined> {
+    while (this.#chunks.length === 0) {
+      if (this.#ended) return undefined
+      await new Promise<void>((resolve) => {
+        this.#wakeWriter = resolve
+      })
+    }
+    const batch = this.#chunks
+    this.#chunks = []
+    this.#bytes = 0
+    const reader = this.#wakeReader
+    this.#wakeReader = undefined
+    reader?.(true)
+    return batch
+  }
+
+  #wake(): void {
+    const writer = this.#wakeWriter
+    this.#wakeWriter = undefined
+    writer?.()
+  }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
 import type { FileInfo } from '@tus/core'
+import { readFile, rename, rm, writeFile } from './fs.js'
 
 /**
  * The `.info` file: the FileInfo as tusd writes it (Go's encoding/json of

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, stat, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import {
   type ConcatableUpload,
@@ -15,6 +14,7 @@ import {
   tusError,
   type Upload,
 } from '@tus/core'
+import { mkdir, statBig, writeFile } from './fs.js'
 import { InfoCache } from './info-cache.js'
 import { readInfo, serializeInfo } from './info-file.js'
 import { isMissing, type UploadPaths, uploadPaths } from './paths.js'
@@ -112,10 +112,7 @@ export class FileStore
     const paths = uploadPaths(this.directory, id)
     if (paths === undefined) throw tusError('ERR_UPLOAD_NOT_FOUND')
     try {
-      const [infoStats, data] = await Promise.all([
-        stat(paths.info, { bigint: true }),
-        stat(paths.data, { bigint: true }),
-      ])
+      const [infoStats, data] = await Promise.all([statBig(paths.info), statBig(paths.data)])
       let info = this.#infos.get(paths.info, infoStats)
       if (info === undefined) {
         info = await readInfo(paths.info)

@@ -1,4 +1,4 @@
-import { open, rm, stat } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
 import type { Readable } from 'node:stream'
 import {
   type ByteRange,
@@ -14,6 +14,7 @@ import {
   type WriteOptions,
 } from '@tus/core'
 import { appendFrom } from './append.js'
+import { open, rm, statBig } from './fs.js'
 import { cloneInfo } from './info-cache.js'
 import { writeInfo } from './info-file.js'
 import { isMissing, type UploadPaths } from './paths.js'
@@ -119,14 +120,14 @@ export class FileUpload
 
   /** Opens the data file first, so that a missing file rejects here, as not found. */
   async #open(range?: ByteRange): Promise<Readable> {
-    const handle = await open(this.#paths.data, 'r').catch((err: unknown) => {
+    const fd = await open(this.#paths.data, 'r').catch((err: unknown) => {
       throw isMissing(err) ? tusError('ERR_UPLOAD_NOT_FOUND', { cause: err }) : err
     })
-    return handle.createReadStream({ start: range?.start, end: range?.end })
+    return createReadStream('', { fd, start: range?.start, end: range?.end })
   }
 
   #stat() {
-    return stat(this.#paths.data, { bigint: true }).catch((err: unknown) => {
+    return statBig(this.#paths.data).catch((err: unknown) => {
       throw isMissing(err) ? tusError('ERR_UPLOAD_NOT_FOUND', { cause: err }) : err
     })
   }
