@@ -5,62 +5,91 @@ import type { FileInfo } from '@tus/core'
 const CAPACITY = 10_000
 
 interface Entry {
-  ino: bigint
-  size: bigint
-  mtimeNs: bigint
-  ctimeNs: bigint
+  /** The data file the `.info` was read beside: inode and birth time, its identity. */
+  dataIno: bigint
+  dataBirthNs: bigint
+  /** The `.info` file as it was when read. */
+  infoIno: bigint
+  infoSize: bigint
+  infoMtimeNs: bigint
+  infoCtimeNs: bigint
+  /** Shared and never changed: FileUpload copies it before handing it out. */
   info: FileInfo
 }
 
 /**
- * Parsed `.info` files, each valid only while a stat of the file shows the
- * same inode, size, mtime and ctime. A HEAD then costs two stats (the `.info`
- * and the data file, in parallel) instead of reading and parsing the file.
- * Validation by stat keeps it right when another process (tusd, or another
- * instance on a shared folder) rewrites an `.info`: this store and tusd
- * replace `.info` files by rename, which gives them a new inode. Least
- * recently used entries go first.
+ * Parsed `.info` files, so that a HEAD costs one stat instead of a read and a
+ * parse. tusd and this store write an `.info` when an upload is created and
+ * when a deferred length is declared, and nothing else. So:
+ * - an upload of known length keeps its `.info` for as long as its data file
+ *   is the same file (same inode and birth time; a deleted and re-created
+ *   upload gets a new birth time even if the inode number comes back): the
+ *   stat of the data file, needed for the offset anyway, proves the entry;
+ * - an upload of deferred length, or a file system without birth times, also
+ *   needs a stat of the `.info` that shows the very file that was read.
+ * Either way a change by another process (tusd, another instance on a shared
+ * folder) is seen. Least recently used entries go first.
  */
 export class InfoCache {
   readonly #entries = new Map<string, Entry>()
 
-  /** A copy of the cached FileInfo if `stats` show the same file, else undefined. */
-  get(path: string, stats: BigIntStats): FileInfo | undefined {
+  /** The cached FileInfo if the data file's stat alone proves it current. */
+  byData(path: string, data: BigIntStats): FileInfo | undefined {
+    const entry = this.#entries.get(path)
+    if (entry === undefined || entry.info.SizeIsDeferred || data.birthtimeNs === 0n)
+      return undefined
+    if (!sameData(entry, data)) return undefined
+    return this.#touch(path, entry)
+  }
+
+  /** The cached FileInfo if both stats show the files that were read. */
+  byStats(path: string, data: BigIntStats, info: BigIntStats): FileInfo | undefined {
     const entry = this.#entries.get(path)
     if (entry === undefined) return undefined
     if (
-      entry.ino !== stats.ino ||
-      entry.size !== stats.size ||
-      entry.mtimeNs !== stats.mtimeNs ||
-      entry.ctimeNs !== stats.ctimeNs
+      !sameData(entry, data) ||
+      entry.infoIno !== info.ino ||
+      entry.infoSize !== info.size ||
+      entry.infoMtimeNs !== info.mtimeNs ||
+      entry.infoCtimeNs !== info.ctimeNs
     ) {
       this.#entries.delete(path)
       return undefined
     }
-    this.#entries.delete(path)
-    this.#entries.set(path, entry)
-    return cloneInfo(entry.info)
+    return this.#touch(path, entry)
   }
 
-  /** Keeps `info` as the content of the file `stats` describe (stat taken before the read). */
-  set(path: string, stats: BigIntStats, info: FileInfo): void {
+  /** Keeps `info`, read after the stats were taken. */
+  set(path: string, data: BigIntStats, infoStats: BigIntStats, info: FileInfo): void {
     this.#entries.delete(path)
     if (this.#entries.size >= CAPACITY) {
       const oldest = this.#entries.keys().next().value
       if (oldest !== undefined) this.#entries.delete(oldest)
     }
     this.#entries.set(path, {
-      ino: stats.ino,
-      size: stats.size,
-      mtimeNs: stats.mtimeNs,
-      ctimeNs: stats.ctimeNs,
-      info: cloneInfo(info),
+      dataIno: data.ino,
+      dataBirthNs: data.birthtimeNs,
+      infoIno: infoStats.ino,
+      infoSize: infoStats.size,
+      infoMtimeNs: infoStats.mtimeNs,
+      infoCtimeNs: infoStats.ctimeNs,
+      info,
     })
   }
 
   delete(path: string): void {
     this.#entries.delete(path)
   }
+
+  #touch(path: string, entry: Entry): FileInfo {
+    this.#entries.delete(path)
+    this.#entries.set(path, entry)
+    return entry.info
+  }
+}
+
+function sameData(entry: Entry, data: BigIntStats): boolean {
+  return entry.dataIno === data.ino && entry.dataBirthNs === data.birthtimeNs
 }
 
 /** A deep copy: callers change the FileInfo they get. */

@@ -102,7 +102,8 @@ export class FileStore
   }
 
   /**
-   * Reads the `.info` and checks that the data file exists. An id that is
+   * Reads the `.info` (or takes it from the cache, see InfoCache) and checks
+   * that the data file exists. An id that is
    * invalid or escapes the folder, or a missing file, rejects with
    * ERR_UPLOAD_NOT_FOUND. The data file is always `<dir>/<id>`, and `Storage`
    * says so: paths in an `.info` are ignored (tusd wrote them for the folder
@@ -112,14 +113,18 @@ export class FileStore
     const paths = uploadPaths(this.directory, id)
     if (paths === undefined) throw tusError('ERR_UPLOAD_NOT_FOUND')
     try {
-      const [infoStats, data] = await Promise.all([statBig(paths.info), statBig(paths.data)])
-      let info = this.#infos.get(paths.info, infoStats)
+      const data = await statBig(paths.data)
+      let info = this.#infos.byData(paths.info, data)
       if (info === undefined) {
-        info = await readInfo(paths.info)
-        this.#infos.set(paths.info, infoStats, info)
+        const infoStats = await statBig(paths.info)
+        info = this.#infos.byStats(paths.info, data, infoStats)
+        if (info === undefined) {
+          info = await readInfo(paths.info)
+          info.ID = id
+          info.Storage = storage(paths)
+          this.#infos.set(paths.info, data, infoStats, info)
+        }
       }
-      info.ID = id
-      info.Storage = storage(paths)
       return new FileUpload(paths, info, this.#fileMode, data.size)
     } catch (err) {
       throw isMissing(err) ? tusError('ERR_UPLOAD_NOT_FOUND', { cause: err }) : err
