@@ -15,6 +15,8 @@ export interface AppendOptions {
   flags?: 'a' | 'w'
   /** Stops taking bytes once aborted; what was taken is still written. */
   signal?: AbortSignal | undefined
+  /** A descriptor of the file, open for writing at its end, to use (and close) instead of opening it. */
+  fd?: number | undefined
 }
 
 /**
@@ -27,7 +29,7 @@ export interface AppendOptions {
  * counted. Only a failure of the file (open, write, close) rejects.
  */
 export async function appendFrom(path: string, src: ByteSource, options: AppendOptions) {
-  const fd = await open(path, options.flags ?? 'a', options.mode)
+  const fd = options.fd ?? (await open(path, options.flags ?? 'a', options.mode))
   const queue = new WriteQueue()
   const writing = writeLoop(fd, queue)
   try {

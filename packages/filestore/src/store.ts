@@ -14,7 +14,7 @@ import {
   tusError,
   type Upload,
 } from '@tus/core'
-import { mkdir, statBig, writeFile } from './fs.js'
+import { close, mkdir, open, statBig, writeFile } from './fs.js'
 import { InfoCache } from './info-cache.js'
 import { readInfo, serializeInfo } from './info-file.js'
 import { isMissing, type UploadPaths, uploadPaths } from './paths.js'
@@ -79,16 +79,23 @@ export class FileStore
       Storage: storage(paths),
     }
     const mode = this.#fileMode
-    const create = () =>
-      Promise.all([
-        writeFile(paths.data, '', { mode }),
+    // The data file is opened (created empty) rather than written, and its
+    // descriptor kept for the body of a creation-with-upload.
+    const create = async () => {
+      const [data, info] = await Promise.allSettled([
+        open(paths.data, 'w', mode),
         writeFile(paths.info, serializeInfo(stored), { mode }),
       ])
+      if (data.status === 'fulfilled' && info.status === 'fulfilled') return data.value
+      if (data.status === 'fulfilled') await close(data.value).catch(() => {})
+      throw data.status === 'rejected' ? data.reason : (info as PromiseRejectedResult).reason
+    }
+    let fd: number
     try {
-      await create().catch(async (err: unknown) => {
+      fd = await create().catch(async (err: unknown) => {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
         await mkdir(dirname(paths.data), { recursive: true, mode: this.#dirMode })
-        await create()
+        return create()
       })
     } catch (err) {
       // A part of the id is taken by a file or folder of another upload.
@@ -98,7 +105,7 @@ export class FileStore
       }
       throw err
     }
-    return new FileUpload(paths, stored, mode, 0n)
+    return new FileUpload(paths, stored, mode, 0n, fd)
   }
 
   /**

@@ -14,7 +14,7 @@ import {
   type WriteOptions,
 } from '@tus/core'
 import { appendFrom } from './append.js'
-import { open, rm, statBig } from './fs.js'
+import { close, open, rm, statBig } from './fs.js'
 import { cloneInfo } from './info-cache.js'
 import { writeInfo } from './info-file.js'
 import { isMissing, type UploadPaths } from './paths.js'
@@ -36,18 +36,42 @@ export class FileUpload
    * lock, so a second stat would read the same number. Later calls stat again.
    */
   #lookupSize: bigint | undefined
+  /**
+   * The descriptor the data file was created with, kept for a first write
+   * that follows at once (creation-with-upload: the body is written without
+   * opening the file again). Closed at the next turn of the event loop if no
+   * write has taken it by then.
+   */
+  #createdFd: number | undefined
 
-  constructor(paths: UploadPaths, info: FileInfo, fileMode: number, lookupSize?: bigint) {
+  constructor(
+    paths: UploadPaths,
+    info: FileInfo,
+    fileMode: number,
+    lookupSize?: bigint,
+    createdFd?: number,
+  ) {
     this.#paths = paths
     this.#info = info
     this.#fileMode = fileMode
     this.#lookupSize = lookupSize
+    this.#createdFd = createdFd
+    if (createdFd !== undefined) setImmediate(() => this.#closeCreatedFd())
   }
 
   /** Appends `src` to the data file (see appendFrom); `offset` is the file's size under the lock. */
   writeChunk(_offset: number, src: ByteSource, options: WriteOptions = {}): Promise<number> {
     this.#lookupSize = undefined
-    return appendFrom(this.#paths.data, src, { mode: this.#fileMode, signal: options.signal })
+    const fd = this.#createdFd
+    this.#createdFd = undefined
+    return appendFrom(this.#paths.data, src, { mode: this.#fileMode, signal: options.signal, fd })
+  }
+
+  #closeCreatedFd(): void {
+    const fd = this.#createdFd
+    this.#createdFd = undefined
+    // Nothing was written through it: a failed close loses nothing.
+    if (fd !== undefined) close(fd).catch(() => {})
   }
 
   async getInfo(): Promise<FileInfo> {
