@@ -49,7 +49,9 @@ export function defaultFlags(cwd = process.cwd()): Flags {
  */
 export function parseFlags(argv: readonly string[], cwd = process.cwd()): ParsedArgs {
   const flags = defaultFlags(cwd)
-  for (let i = 0; i < argv.length; i++) {
+  // `npm start -- -port 1080` and `pnpm start -- …` pass their own `--` on: a
+  // leading one is skipped, so flags given that way still count.
+  for (let i = argv[0] === '--' ? 1 : 0; i < argv.length; i++) {
     const arg = argv[i] as string
     if (arg === '--') {
       if (i + 1 < argv.length) throw new FlagError(`unexpected argument: ${argv[i + 1]}`)

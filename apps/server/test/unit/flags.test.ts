@@ -211,3 +211,7 @@ describe('values', () => {
     )
   })
 })
+
+it('skips a leading -- (as npm and pnpm pass it on)', () => {
+  expect(flags('--', '-port', '1080').port).toBe(1080)
+})
