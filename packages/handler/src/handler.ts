@@ -53,20 +53,30 @@ export function createTusHandler(options: TusHandlerOptions): TusHandler {
 
   const run = (req: TusRequest): Promise<TusResponse> => {
     const method = effectiveMethod(req)
+    const log = config.logger
+    // tusd's request log lines, with X-Request-ID cut to 36 characters as tusd does.
+    const requestId = req.header('x-request-id')?.slice(0, 36)
+    log.debug('RequestIncoming', { method, path: req.url, requestId })
     if (closing) return Promise.resolve(errorResponse(shutdownError(), method))
     const ctx = new RequestContext()
-    const answer = dispatch(config, ctx, req, method).catch((err: unknown) => {
-      const error = ctx.interruption ?? toTusError(err)
-      if (error.status >= 500) {
-        config.logger.error('InternalServerError', {
-          method,
-          url: req.url,
-          code: error.code,
-          error: String(error.cause ?? error.message),
-        })
-      }
-      return errorResponse(error, method)
-    })
+    const answer = dispatch(config, ctx, req, method).then(
+      (response) => {
+        log.debug('ResponseOutgoing', { method, path: req.url, requestId, status: response.status })
+        return response
+      },
+      (err: unknown) => {
+        const error = ctx.interruption ?? toTusError(err)
+        const fields = { method, path: req.url, requestId, status: error.status, code: error.code }
+        if (error.status >= 500) {
+          log.error('InternalServerError', {
+            ...fields,
+            error: String(error.cause ?? error.message),
+          })
+        }
+        log.debug('ResponseOutgoing', fields)
+        return errorResponse(error, method)
+      },
+    )
     inflight.set(ctx, answer)
     return answer.finally(() => inflight.delete(ctx))
   }
