@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { fixture, send, TUS } from './harness.js'
+import { type Fixture, fixture, send, TUS } from './harness.js'
 import { listen, rawRequest, sleep, until } from './socket.js'
 
 const patchHead = (id: string, offset: number, length: number) => `PATCH /files/${id} HTTP/1.1
@@ -13,13 +13,25 @@ Content-Length: ${length}`
 
 const sizeOf = async (dir: string, id: string) => (await stat(join(dir, id))).size
 
+/** A handler with upload `abc` of 100 000 bytes, served on a socket for the length of `fn`. */
+async function withServer(
+  options: Parameters<typeof fixture>[0],
+  fn: (f: Fixture, port: number) => Promise<void>,
+): Promise<void> {
+  const f = await fixture(options)
+  await f.upload('abc', { Size: 100_000 })
+  const server = await listen(f.handler)
+  try {
+    await fn(f, server.port)
+  } finally {
+    await server.close()
+  }
+}
+
 describe('bytes are kept whatever stops a body', () => {
-  test('a stalled PATCH gives its lock to a newer HEAD, which sees every byte', async () => {
-    const f = await fixture()
-    await f.upload('abc', { Size: 100_000 })
-    const server = await listen(f.handler)
-    try {
-      const patch = rawRequest(server.port, patchHead('abc', 0, 100_000))
+  test('a stalled PATCH gives its lock to a newer HEAD, which sees every byte', () =>
+    withServer({}, async (f, port) => {
+      const patch = rawRequest(port, patchHead('abc', 0, 100_000))
       patch.socket.write(Buffer.alloc(30_000, 1))
       await until(async () => (await sizeOf(f.dir, 'abc')) === 30_000)
       const head = await send('node', f.handler, {
@@ -33,17 +45,11 @@ describe('bytes are kept whatever stops a body', () => {
       expect(answer).toMatch(/^HTTP\/1\.1 400 /)
       expect(answer).toContain('ERR_UPLOAD_INTERRUPTED')
       expect(answer.toLowerCase()).toContain('connection: close')
-    } finally {
-      await server.close()
-    }
-  })
+    }))
 
-  test('a client that disconnects mid-PATCH keeps what it sent', async () => {
-    const f = await fixture()
-    await f.upload('abc', { Size: 100_000 })
-    const server = await listen(f.handler)
-    try {
-      const patch = rawRequest(server.port, patchHead('abc', 0, 100_000))
+  test('a client that disconnects mid-PATCH keeps what it sent', () =>
+    withServer({}, async (f, port) => {
+      const patch = rawRequest(port, patchHead('abc', 0, 100_000))
       patch.socket.write(Buffer.alloc(20_000, 1))
       await until(async () => (await sizeOf(f.dir, 'abc')) === 20_000)
       patch.socket.end()
@@ -55,17 +61,11 @@ describe('bytes are kept whatever stops a body', () => {
         headers: TUS,
       })
       expect(head.headers['upload-offset']).toBe('20000')
-    } finally {
-      await server.close()
-    }
-  })
+    }))
 
-  test('a reset connection mid-PATCH keeps what arrived', async () => {
-    const f = await fixture()
-    await f.upload('abc', { Size: 100_000 })
-    const server = await listen(f.handler)
-    try {
-      const patch = rawRequest(server.port, patchHead('abc', 0, 100_000))
+  test('a reset connection mid-PATCH keeps what arrived', () =>
+    withServer({}, async (f, port) => {
+      const patch = rawRequest(port, patchHead('abc', 0, 100_000))
       patch.socket.write(Buffer.alloc(10_000, 1))
       await until(async () => (await sizeOf(f.dir, 'abc')) === 10_000)
       patch.socket.resetAndDestroy()
@@ -77,35 +77,23 @@ describe('bytes are kept whatever stops a body', () => {
         headers: TUS,
       })
       expect(head.headers['upload-offset']).toBe('10000')
-    } finally {
-      await server.close()
-    }
-  })
+    }))
 
-  test('a silent client fails with 500 ERR_READ_TIMEOUT, its bytes kept', async () => {
-    const f = await fixture({ networkTimeout: 300 })
-    await f.upload('abc', { Size: 100_000 })
-    const server = await listen(f.handler)
-    try {
+  test('a silent client fails with 500 ERR_READ_TIMEOUT, its bytes kept', () =>
+    withServer({ networkTimeout: 300 }, async (f, port) => {
       const started = Date.now()
-      const patch = rawRequest(server.port, patchHead('abc', 0, 100_000))
+      const patch = rawRequest(port, patchHead('abc', 0, 100_000))
       patch.socket.write(Buffer.alloc(5_000, 1))
       const answer = await patch.response
       expect(answer).toMatch(/^HTTP\/1\.1 500 /)
       expect(answer).toContain('ERR_READ_TIMEOUT')
       expect(Date.now() - started).toBeGreaterThanOrEqual(250)
       expect(await sizeOf(f.dir, 'abc')).toBe(5_000)
-    } finally {
-      await server.close()
-    }
-  })
+    }))
 
-  test('shutdown ends a PATCH with 503 ERR_SERVER_SHUTDOWN and keeps its bytes', async () => {
-    const f = await fixture()
-    await f.upload('abc', { Size: 100_000 })
-    const server = await listen(f.handler)
-    try {
-      const patch = rawRequest(server.port, patchHead('abc', 0, 100_000))
+  test('shutdown ends a PATCH with 503 ERR_SERVER_SHUTDOWN and keeps its bytes', () =>
+    withServer({}, async (f, port) => {
+      const patch = rawRequest(port, patchHead('abc', 0, 100_000))
       patch.socket.write(Buffer.alloc(7_000, 1))
       await until(async () => (await sizeOf(f.dir, 'abc')) === 7_000)
       await f.handler.shutdown()
@@ -119,10 +107,7 @@ describe('bytes are kept whatever stops a body', () => {
       })
       expect(late.status).toBe(503)
       expect(await sizeOf(f.dir, 'abc')).toBe(7_000)
-    } finally {
-      await server.close()
-    }
-  })
+    }))
 
   test('a lock that is never released times out with 500 ERR_LOCK_TIMEOUT', async () => {
     const { MemoryLocker } = await import('@tus/memorylocker')
