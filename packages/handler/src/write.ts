@@ -56,8 +56,11 @@ export async function writeBody(
     info.Offset = offset + written
   } catch (err) {
     storeError = toTusError(err)
-    // The store failed midway: ask it how much it kept.
-    info.Offset = (await upload.getInfo()).Offset
+    // The store failed midway: ask it how much it kept (if it can still tell).
+    info.Offset = await upload.getInfo().then(
+      (now) => now.Offset,
+      () => info.Offset,
+    )
   }
   log.debug('ChunkWriteComplete', { id: info.ID, bytesWritten: info.Offset - offset })
   if (body.error !== undefined && storeError === undefined) {
