@@ -77,10 +77,6 @@ export class InfoCache {
     })
   }
 
-  delete(path: string): void {
-    this.#entries.delete(path)
-  }
-
   #touch(path: string, entry: Entry): FileInfo {
     this.#entries.delete(path)
     this.#entries.set(path, entry)
