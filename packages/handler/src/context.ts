@@ -7,37 +7,47 @@ import type { BodyReader } from './body-reader.js'
  * store keeps what arrived, and the request answers with the reason.
  */
 export class RequestContext {
-  /** Aborted on interruption; waits (for a lock, say) listen to it. */
-  readonly controller = new AbortController()
+  #reason: TusError | undefined
   /** The body being read, if any: interruption ends it. */
-  body: BodyReader | undefined
-
-  get signal(): AbortSignal {
-    return this.controller.signal
-  }
+  #body: BodyReader | undefined
+  /** The wait in progress (for a lock), if any: interruption aborts it. */
+  #wait: AbortController | undefined
 
   /** The reason of the first interruption, if any. */
   get interruption(): TusError | undefined {
-    return this.controller.signal.aborted ? (this.controller.signal.reason as TusError) : undefined
+    return this.#reason
   }
 
   /** Ties a body to this request; a request interrupted already stops it at once. */
   attachBody(body: BodyReader): void {
-    this.body = body
-    const reason = this.interruption
-    if (reason !== undefined) body.interrupt(reason)
+    this.#body = body
+    if (this.#reason !== undefined) body.interrupt(this.#reason)
+  }
+
+  /**
+   * Aborts `wait` if the request is interrupted while it waits (a request
+   * waits for one thing at a time). Returns the function that ends the wait.
+   * Plain fields rather than an AbortSignal of its own: most requests are
+   * never interrupted, and this runs for every one of them.
+   */
+  abortOnInterrupt(wait: AbortController): () => void {
+    this.#wait = wait
+    if (this.#reason !== undefined) wait.abort(this.#reason)
+    return () => {
+      if (this.#wait === wait) this.#wait = undefined
+    }
   }
 
   interrupt(reason: TusError): void {
-    if (this.controller.signal.aborted) return
-    this.controller.abort(reason)
-    this.body?.interrupt(reason)
+    if (this.#reason !== undefined) return
+    this.#reason = reason
+    this.#wait?.abort(reason)
+    this.#body?.interrupt(reason)
   }
 
   /** Throws the interruption, if there was one. */
   throwIfInterrupted(): void {
-    const reason = this.interruption
-    if (reason !== undefined) throw reason
+    if (this.#reason !== undefined) throw this.#reason
   }
 }
 

@@ -30,8 +30,7 @@ export async function acquireLock(
     () => waiting.abort(tusError('ERR_LOCK_TIMEOUT')),
     config.acquireLockTimeout,
   )
-  const onInterrupt = () => waiting.abort(ctx.interruption)
-  ctx.signal.addEventListener('abort', onInterrupt, { once: true })
+  const endWait = ctx.abortOnInterrupt(waiting)
   const requestRelease = yieldOnRequest
     ? () => ctx.interrupt(tusError('ERR_UPLOAD_INTERRUPTED'))
     : () => {}
@@ -43,7 +42,7 @@ export async function acquireLock(
     throw err
   } finally {
     clearTimeout(timer)
-    ctx.signal.removeEventListener('abort', onInterrupt)
+    endWait()
   }
   return { release: () => lock.unlock() }
 }
