@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tusError } from '@tus/core'
 import type { Flags } from './flags.js'
 import { greetingText, sendText } from './greeting.js'
 import { serverVersion } from './help.js'
@@ -16,7 +15,10 @@ import type { CliLogger } from './log.js'
 export interface RequestHandler {
   /** Answers one request; never rejects. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>
-  /** Interrupts every in-flight request (503 ERR_SERVER_SHUTDOWN); resolves when all have answered. */
+  /**
+   * Interrupts every in-flight request (503 ERR_SERVER_SHUTDOWN) and answers every
+   * later one the same way; resolves when all in flight have answered.
+   */
   shutdown(): Promise<void>
   readonly extensions: readonly string[]
 }
@@ -70,20 +72,6 @@ export function formatHost(address: AddressInfo): string {
   return `${host}:${address.port}`
 }
 
-/** The 503 tusd gives a request that arrives while it shuts down. */
-function refuseDuringShutdown(res: ServerResponse): void {
-  const error = tusError('ERR_SERVER_SHUTDOWN')
-  const body = Buffer.from(error.responseBody, 'utf8')
-  res.writeHead(error.status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': body.length,
-    'Tus-Resumable': '1.0.0',
-    'X-Content-Type-Options': 'nosniff',
-    Connection: 'close',
-  })
-  res.end(body)
-}
-
 /**
  * Starts listening and answers requests with `handler` below `flags.basePath`
  * (with or without its trailing slash, as tusd mounts both). Other paths get
@@ -119,7 +107,6 @@ export async function serve(
       if (shuttingDown) res.shouldKeepAlive = false
       const path = pathOf(req.url)
       if (path !== undefined && toHandler(path)) {
-        if (shuttingDown) return refuseDuringShutdown(res)
         inflight.add(res)
         res.once('close', () => {
           inflight.delete(res)
