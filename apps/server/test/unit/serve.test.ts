@@ -1,19 +1,10 @@
 import { type IncomingMessage, request, type ServerResponse } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { defaultFlags } from '../../src/flags.js'
-import type { CliLogger } from '../../src/log.js'
 import { type RequestHandler, type ServeFlags, type ServerHandle, serve } from '../../src/serve.js'
+import { testLogger } from './test-logger.js'
 
-const logger: CliLogger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child: () => logger,
-  print() {},
-  printError() {},
-  flush: async () => {},
-}
+const logger = testLogger()
 
 /** A handler that answers `handled <url>`, or holds requests until shutdown when `hold` is set. */
 function fakeHandler(options: { hold?: boolean; neverShutdown?: boolean; reject?: boolean } = {}) {

@@ -1,21 +1,12 @@
 import { EventEmitter } from 'node:events'
 import { describe, expect, it, vi } from 'vitest'
-import type { CliLogger } from '../../src/log.js'
 import type { ShutdownResult } from '../../src/serve.js'
 import { handleSignals } from '../../src/shutdown.js'
+import { testLogger } from './test-logger.js'
 
 function setup(result: Promise<ShutdownResult>) {
   const lines: string[] = []
-  const logger: CliLogger = {
-    debug() {},
-    info() {},
-    warn() {},
-    error() {},
-    child: () => logger,
-    print: (line) => lines.push(line),
-    printError: (line) => lines.push(`error: ${line}`),
-    flush: async () => {},
-  }
+  const logger = testLogger(lines)
   const target = new EventEmitter()
   const exit = vi.fn()
   const close = vi.fn(() => result)
