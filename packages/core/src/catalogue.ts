@@ -3,7 +3,9 @@ import { isTusError, TusError, type TusErrorOptions } from './errors.js'
 /**
  * tusd's error catalogue: code, status and message, as in tusd's
  * pkg/handler/unrouted_handler.go. ERR_READ_TIMEOUT and ERR_CONNECTION_RESET
- * are 500 on purpose, so that clients retry.
+ * are 500 on purpose, so that clients retry. The codes after
+ * ERR_INTERNAL_SERVER_ERROR are this project's, for what tusd lacks; 460 is
+ * the status the tus checksum extension gives a mismatch.
  */
 export const ERRORS = {
   ERR_UNSUPPORTED_VERSION: [412, 'missing, invalid or unsupported Tus-Resumable header'],
@@ -38,6 +40,13 @@ export const ERRORS = {
   ERR_INCOMPLETE_UPLOAD: [400, 'cannot stream non-finished upload'],
   ERR_INVALID_UPLOAD_ID: [400, 'invalid upload id'],
   ERR_INTERNAL_SERVER_ERROR: [500, 'internal server error'],
+  // Beyond tusd: the checksum and expiration extensions and HTTP's own download rules.
+  ERR_INVALID_CHECKSUM: [400, 'missing or invalid Upload-Checksum header'],
+  ERR_UNSUPPORTED_CHECKSUM_ALGORITHM: [400, 'unsupported checksum algorithm'],
+  ERR_CHECKSUM_MISMATCH: [460, 'checksum mismatch'],
+  ERR_UPLOAD_EXPIRED: [410, 'upload has expired'],
+  ERR_RANGE_NOT_SATISFIABLE: [416, 'requested range not satisfiable'],
+  ERR_PRECONDITION_FAILED: [412, 'precondition failed'],
 } as const satisfies Record<string, readonly [number, string]>
 
 export type ErrorCode = keyof typeof ERRORS
