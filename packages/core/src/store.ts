@@ -10,8 +10,10 @@ import type { FileInfo } from './file-info.js'
  * `Tus-Extension` from them.
  *
  * Locking is the caller's job: the handler holds the upload's lock around every
- * call that reads or changes one upload, so a store never sees two writers of
- * the same upload from one server. Every "not found" is a TusError with the code
+ * call that changes an upload or reads an unfinished one, so a store never sees
+ * two writers of the same upload from one server. A finished upload no longer
+ * changes, so it is read without the lock: getUpload, getInfo and the readers
+ * of a finished upload must allow any number of callers at once. Every "not found" is a TusError with the code
  * ERR_UPLOAD_NOT_FOUND.
  */
 export interface DataStore {
@@ -116,6 +118,55 @@ export interface ServableUpload {
   createReadStream(range?: ByteRange): Promise<Readable>
 }
 
+/**
+ * checksum: a chunk can be written tentatively, then kept or dropped, so that
+ * a chunk whose checksum does not match never becomes part of the upload.
+ */
+export interface StagerDataStore extends DataStore {
+  asStagingUpload(upload: Upload): StagingUpload
+}
+export interface StagingUpload {
+  /**
+   * Takes the bytes of `src` as writeChunk does (backpressure, never whole in
+   * memory; a failing `src` ends the chunk and what came before is staged),
+   * but keeps them apart: until `commit`, the upload's offset and readers are
+   * unchanged. The caller holds the upload's lock until it has called exactly
+   * one of `commit` or `discard` on the result.
+   */
+  stageChunk(offset: number, src: ByteSource, options?: WriteOptions): Promise<StagedChunk>
+}
+export interface StagedChunk {
+  /** Bytes staged. */
+  readonly size: number
+  /**
+   * Appends the staged bytes to the upload; its offset grows by `size`. If the
+   * process dies midway, the upload holds its old bytes and a prefix of the
+   * staged ones, never anything else.
+   */
+  commit(): Promise<void>
+  /** Drops the staged bytes; the upload is as it was. */
+  discard(): Promise<void>
+}
+
+/**
+ * expiration: an upload knows when it last changed, and the store can name the
+ * unfinished uploads that have not changed since a given time, so that
+ * abandoned uploads can be found and removed.
+ */
+export interface ExpirerDataStore extends DataStore {
+  asExpirableUpload(upload: Upload): ExpirableUpload
+  /**
+   * Ids of unfinished uploads (length deferred, or Offset < Size) whose last
+   * change is before `before`. Candidates only: the caller checks each again
+   * under its lock before removing it. Streams; never lists everything at once.
+   */
+  listExpired(before: Date): AsyncIterable<string>
+}
+export interface ExpirableUpload {
+  /** When the upload was created or last took bytes. */
+  lastModified(): Promise<Date>
+}
+
 function hasMethod(value: unknown, name: string): boolean {
   return (
     typeof value === 'object' &&
@@ -139,4 +190,12 @@ export function isLengthDeferrerDataStore(store: DataStore): store is LengthDefe
 /** True if the store serves content with ranges. */
 export function isContentServerDataStore(store: DataStore): store is ContentServerDataStore {
   return hasMethod(store, 'asServableUpload')
+}
+/** True if the store can stage chunks (checksum). */
+export function isStagerDataStore(store: DataStore): store is StagerDataStore {
+  return hasMethod(store, 'asStagingUpload')
+}
+/** True if the store can tell and list the age of uploads (expiration). */
+export function isExpirerDataStore(store: DataStore): store is ExpirerDataStore {
+  return hasMethod(store, 'asExpirableUpload') && hasMethod(store, 'listExpired')
 }

@@ -2,17 +2,21 @@ import {
   type DataStore,
   isConcaterDataStore,
   isContentServerDataStore,
+  isExpirerDataStore,
   isLengthDeferrerDataStore,
+  isStagerDataStore,
   isTerminaterDataStore,
 } from '../store.js'
 import { concatTests } from './store-concat.js'
 import { contentTests } from './store-content.js'
 import { creationTests } from './store-creation.js'
+import { expirationTests } from './store-expiration.js'
 import { finishTests } from './store-finish.js'
 import { interruptedTests } from './store-interrupted.js'
 import { narrow, type StoreSuite } from './store-kit.js'
 import { lengthTests } from './store-length.js'
 import { readerTests } from './store-reader.js'
+import { stagingTests } from './store-staging.js'
 import { terminationTests } from './store-termination.js'
 import { writeTests } from './store-write.js'
 import type { StoreConformanceOptions, TestApi } from './types.js'
@@ -77,6 +81,12 @@ export function storeConformance<S extends DataStore>(
     }
     if (isContentServerDataStore(probe)) {
       api.describe('serving content', () => contentTests(narrow(suite, isContentServerDataStore)))
+    }
+    if (isStagerDataStore(probe)) {
+      api.describe('staging (checksum)', () => stagingTests(narrow(suite, isStagerDataStore)))
+    }
+    if (isExpirerDataStore(probe)) {
+      api.describe('expiration', () => expirationTests(narrow(suite, isExpirerDataStore)))
     }
   }
 

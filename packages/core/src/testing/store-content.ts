@@ -11,7 +11,22 @@ async function finished(store: ContentServerDataStore, bytes: Uint8Array): Promi
   return store.getUpload((await upload.getInfo()).ID)
 }
 
-/** Serving content: size and validators, and byte ranges with inclusive ends. */
+/** contentInfo of upload `id` from a fresh lookup, or undefined if the store refuses while unfinished. */
+async function contentInfoSoFar(store: ContentServerDataStore, id: string) {
+  return store
+    .asServableUpload(await store.getUpload(id))
+    .contentInfo()
+    .catch((err: unknown) => {
+      assert.ok(hasErrorCode(err, 'ERR_INCOMPLETE_UPLOAD'), `unexpected rejection: ${err}`)
+      return undefined
+    })
+}
+
+/**
+ * Serving content: size and validators, and byte ranges with inclusive ends.
+ * The handler serves a finished upload without taking its lock, so a finished
+ * upload must be readable by any number of lookups at once.
+ */
 export function contentTests(suite: StoreSuite<ContentServerDataStore>): void {
   suite.test('contentInfo: the size, a strong quoted etag, a past date', async (store) => {
     const upload = await finished(store, patternBytes(4321, 81))
@@ -78,5 +93,89 @@ export function contentTests(suite: StoreSuite<ContentServerDataStore>): void {
     if (first === undefined) return
     assert.equal(first.size, 100)
     if (first.etag !== undefined) assert.notEqual(after.etag, first.etag)
+  })
+
+  suite.test('contentInfo agrees with getInfo: the size is the offset', async (store) => {
+    const empty = await create(store, { Size: 0 })
+    await empty.finishUpload()
+    const emptyId = (await empty.getInfo()).ID
+    const emptyInfo = await store.asServableUpload(await store.getUpload(emptyId)).contentInfo()
+    assert.equal(emptyInfo.size, 0, 'an empty finished upload')
+    const upload = await finished(store, patternBytes(777, 87))
+    assert.equal(
+      (await store.asServableUpload(upload).contentInfo()).size,
+      (await upload.getInfo()).Offset,
+    )
+    if (emptyInfo.etag !== undefined) {
+      const other = await store.asServableUpload(upload).contentInfo()
+      assert.notEqual(other.etag, emptyInfo.etag, 'different bytes, one etag')
+    }
+  })
+
+  suite.test('the etag changes when bytes are added, however soon after', async (store) => {
+    const upload = await create(store, { Size: 3 })
+    const { ID } = await upload.getInfo()
+    const etags: (string | undefined)[] = []
+    for (let offset = 0; offset < 3; offset++) {
+      await write(upload, offset, patternBytes(1, 88 + offset))
+      const info = await contentInfoSoFar(store, ID)
+      if (info === undefined) continue
+      assert.equal(info.size, offset + 1)
+      etags.push(info.etag)
+    }
+    const given = etags.filter((etag) => etag !== undefined)
+    assert.equal(new Set(given).size, given.length, `an etag repeated: ${given.join(' ')}`)
+  })
+
+  suite.test('ranges at the edges: one byte, chunk boundaries, the exact end', async (store) => {
+    const one = patternBytes(1, 89)
+    const single = store.asServableUpload(await finished(store, one))
+    assertBytes(await readAll(await single.createReadStream({ start: 0, end: 0 })), one, '0-0 of 1')
+    const n = 3 * 65_536
+    const bytes = patternBytes(n, 90)
+    const servable = store.asServableUpload(await finished(store, bytes))
+    const ranges = [
+      [65_535, 65_536],
+      [65_536, 131_071],
+      [1, n - 2],
+      [n - 65_536, n - 1],
+      [0, n - 1],
+    ] as const
+    for (const [start, end] of ranges) {
+      const got = await readAll(await servable.createReadStream({ start, end }))
+      assertBytes(got, bytes.subarray(start, end + 1), `range ${start}-${end}`)
+    }
+  })
+
+  suite.test('a stream ends at its range, even if bytes arrive after it opened', async (store) => {
+    const upload = await create(store, { Size: 200 })
+    const { ID } = await upload.getInfo()
+    const first = patternBytes(100, 91)
+    await write(upload, 0, first)
+    const servable = store.asServableUpload(await store.getUpload(ID))
+    // A store that serves whole objects only may refuse, as tusd's s3store does.
+    const stream = await servable.createReadStream({ start: 0, end: 99 }).catch((err: unknown) => {
+      assert.ok(hasErrorCode(err, 'ERR_INCOMPLETE_UPLOAD'), `unexpected rejection: ${err}`)
+      return undefined
+    })
+    if (stream === undefined) return
+    await write(upload, 100, patternBytes(100, 92))
+    assertBytes(await readAll(stream), first, 'the range asked for, not the bytes added')
+  })
+
+  suite.test('a finished upload is served to many lookups at once', async (store) => {
+    const bytes = patternBytes(200_000, 93)
+    const { ID } = await (await finished(store, bytes)).getInfo()
+    const reads = Array.from({ length: 16 }, async (_, i) => {
+      const servable = store.asServableUpload(await store.getUpload(ID))
+      const info = await servable.contentInfo()
+      assert.equal(info.size, bytes.length)
+      const start = i * 10_000
+      const got = await readAll(await servable.createReadStream({ start, end: bytes.length - 1 }))
+      assertBytes(got, bytes.subarray(start), `reader ${i}`)
+      return info.etag
+    })
+    const etags = await Promise.all(reads)
+    assert.equal(new Set(etags).size, 1, 'one etag for unchanged bytes')
   })
 }
