@@ -7,6 +7,12 @@ export interface UploadPaths {
   data: string
   /** The FileInfo as JSON, tusd's field names. */
   info: string
+  /**
+   * A chunk being checked before it joins the data (checksum), beside them.
+   * Not part of tusd's layout: tusd never looks at it, and a leftover of a
+   * crash is overwritten by the next staged chunk or removed with the upload.
+   */
+  stage: string
 }
 
 /**
@@ -21,7 +27,7 @@ export function uploadPaths(directory: string, id: string): UploadPaths | undefi
   const data = resolve(directory, id)
   const root = directory.endsWith(sep) ? directory : directory + sep
   if (!data.startsWith(root) || data.length === root.length) return undefined
-  return { data, info: `${data}.info` }
+  return { data, info: `${data}.info`, stage: `${data}.stage` }
 }
 
 /**

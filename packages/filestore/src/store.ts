@@ -5,15 +5,21 @@ import {
   type ConcaterDataStore,
   type ContentServerDataStore,
   type DataStore,
+  type ExpirableUpload,
+  type ExpirerDataStore,
   type FileInfo,
+  isComplete,
   type LengthDeclarableUpload,
   type LengthDeferrerDataStore,
   type ServableUpload,
+  type StagerDataStore,
+  type StagingUpload,
   type TerminatableUpload,
   type TerminaterDataStore,
   tusError,
   type Upload,
 } from '@tus/core'
+import { walkUploadIds } from './expiry.js'
 import { close, mkdir, open, statBig, writeFile } from './fs.js'
 import { InfoCache } from './info-cache.js'
 import { readInfo, serializeInfo } from './info-file.js'
@@ -43,7 +49,9 @@ export class FileStore
     TerminaterDataStore,
     LengthDeferrerDataStore,
     ConcaterDataStore,
-    ContentServerDataStore
+    ContentServerDataStore,
+    StagerDataStore,
+    ExpirerDataStore
 {
   /** The absolute upload folder. */
   readonly directory: string
@@ -105,7 +113,7 @@ export class FileStore
       }
       throw err
     }
-    return new FileUpload(paths, stored, mode, 0n, fd)
+    return new FileUpload(paths, stored, mode, { size: 0n, mtime: new Date() }, fd)
   }
 
   /**
@@ -132,7 +140,7 @@ export class FileStore
           this.#infos.set(paths.info, data, infoStats, info)
         }
       }
-      return new FileUpload(paths, info, this.#fileMode, data.size)
+      return new FileUpload(paths, info, this.#fileMode, { size: data.size, mtime: data.mtime })
     } catch (err) {
       throw isMissing(err) ? tusError('ERR_UPLOAD_NOT_FOUND', { cause: err }) : err
     }
@@ -152,6 +160,37 @@ export class FileStore
 
   asServableUpload(upload: Upload): ServableUpload {
     return own(upload)
+  }
+
+  asStagingUpload(upload: Upload): StagingUpload {
+    return own(upload)
+  }
+
+  asExpirableUpload(upload: Upload): ExpirableUpload {
+    return own(upload)
+  }
+
+  /**
+   * Walks the folder for `.info` files (streaming, see walkUploadIds) and yields
+   * the uploads whose data file was last written before `before` and that are
+   * unfinished. Unreadable or vanished uploads are skipped: this is a list of
+   * candidates, which the caller checks again under the upload's lock.
+   */
+  async *listExpired(before: Date): AsyncGenerator<string> {
+    const limit = before.getTime()
+    for await (const id of walkUploadIds(this.directory)) {
+      let info: FileInfo
+      let modified: Date
+      try {
+        const upload = await this.getUpload(id)
+        modified = await own(upload).lastModified()
+        if (modified.getTime() >= limit) continue
+        info = await upload.getInfo()
+      } catch {
+        continue
+      }
+      if (!isComplete(info)) yield id
+    }
   }
 }
 

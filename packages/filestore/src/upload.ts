@@ -5,9 +5,12 @@ import {
   type ByteSource,
   type ConcatableUpload,
   type ContentInfo,
+  type ExpirableUpload,
   type FileInfo,
   type LengthDeclarableUpload,
   type ServableUpload,
+  type StagedChunk,
+  type StagingUpload,
   type TerminatableUpload,
   tusError,
   type Upload,
@@ -18,6 +21,13 @@ import { close, open, rm, statBig } from './fs.js'
 import { cloneInfo } from './info-cache.js'
 import { writeInfo } from './info-file.js'
 import { isMissing, type UploadPaths } from './paths.js'
+import { stageChunk } from './staging.js'
+
+/** What the lookup's stat of the data file showed. */
+export interface LookupStats {
+  size: bigint
+  mtime: Date
+}
 
 /**
  * One upload on disk. It holds the FileInfo read at creation or lookup; the
@@ -25,17 +35,26 @@ import { isMissing, type UploadPaths } from './paths.js'
  * the `.info` meanwhile. The offset is always read from the data file.
  */
 export class FileUpload
-  implements Upload, TerminatableUpload, LengthDeclarableUpload, ConcatableUpload, ServableUpload
+  implements
+    Upload,
+    TerminatableUpload,
+    LengthDeclarableUpload,
+    ConcatableUpload,
+    ServableUpload,
+    StagingUpload,
+    ExpirableUpload
 {
   readonly #paths: UploadPaths
   readonly #fileMode: number
   #info: FileInfo
   /**
-   * The data file's size from the stat of the lookup, used by the first
-   * getInfo only: a HEAD or PATCH asks right after the lookup, under the same
-   * lock, so a second stat would read the same number. Later calls stat again.
+   * The data file's size and mtime from the stat of the lookup, each used by
+   * the first getInfo or lastModified only: a HEAD or PATCH asks right after
+   * the lookup, under the same lock, so a second stat would read the same
+   * numbers. Later calls, and any call after a write, stat again.
    */
   #lookupSize: bigint | undefined
+  #lookupMtime: Date | undefined
   /**
    * The descriptor the data file was created with, kept for a first write
    * that follows at once (creation-with-upload: the body is written without
@@ -48,23 +67,42 @@ export class FileUpload
     paths: UploadPaths,
     info: FileInfo,
     fileMode: number,
-    lookupSize?: bigint,
+    lookup?: LookupStats,
     createdFd?: number,
   ) {
     this.#paths = paths
     this.#info = info
     this.#fileMode = fileMode
-    this.#lookupSize = lookupSize
+    this.#lookupSize = lookup?.size
+    this.#lookupMtime = lookup?.mtime
     this.#createdFd = createdFd
     if (createdFd !== undefined) setImmediate(() => this.#closeCreatedFd())
   }
 
   /** Appends `src` to the data file (see appendFrom); `offset` is the file's size under the lock. */
   writeChunk(_offset: number, src: ByteSource, options: WriteOptions = {}): Promise<number> {
-    this.#lookupSize = undefined
+    this.#forgetLookup()
     const fd = this.#createdFd
     this.#createdFd = undefined
     return appendFrom(this.#paths.data, src, { mode: this.#fileMode, signal: options.signal, fd })
+  }
+
+  /** Stages in `<id>.stage` (see stageChunk): the data file is untouched until commit. */
+  stageChunk(_offset: number, src: ByteSource, options: WriteOptions = {}): Promise<StagedChunk> {
+    this.#forgetLookup()
+    return stageChunk(this.#paths, src, this.#fileMode, options.signal)
+  }
+
+  /** The data file's mtime: creation, or the last write. */
+  async lastModified(): Promise<Date> {
+    const known = this.#lookupMtime
+    this.#lookupMtime = undefined
+    return known ?? (await this.#stat()).mtime
+  }
+
+  #forgetLookup(): void {
+    this.#lookupSize = undefined
+    this.#lookupMtime = undefined
   }
 
   #closeCreatedFd(): void {
@@ -88,12 +126,13 @@ export class FileUpload
   /** Nothing to do: the bytes are in place (as tusd). */
   async finishUpload(): Promise<void> {}
 
-  /** Deletes the data and `.info` files; either may be gone already. */
+  /** Deletes the data, `.info` and any staged chunk; each may be gone already. */
   async terminate(): Promise<void> {
-    this.#lookupSize = undefined
+    this.#forgetLookup()
     await Promise.all([
       rm(this.#paths.data, { force: true }),
       rm(this.#paths.info, { force: true }),
+      rm(this.#paths.stage, { force: true }),
     ])
   }
 
@@ -113,7 +152,7 @@ export class FileUpload
    * time: memory stays flat. A partial that cannot be read rejects.
    */
   async concatUploads(partials: Upload[]): Promise<void> {
-    this.#lookupSize = undefined
+    this.#forgetLookup()
     let failure: { error: unknown } | undefined
     async function* all(): AsyncGenerator<Uint8Array> {
       try {

@@ -70,13 +70,15 @@ describe('ids never reach outside the directory', () => {
     expect(uploadPaths('/data/store', 'a/b')).toEqual({
       data: '/data/store/a/b',
       info: '/data/store/a/b.info',
+      stage: '/data/store/a/b.stage',
     })
-    expect(uploadPaths('/', 'a')).toEqual({ data: '/a', info: '/a.info' })
+    expect(uploadPaths('/', 'a')).toEqual({ data: '/a', info: '/a.info', stage: '/a.stage' })
     // A sibling folder sharing the prefix is outside.
     expect(uploadPaths('/data/store', '../store2/x')).toBeUndefined()
     expect(uploadPaths('/data/store', '..foo')).toEqual({
       data: '/data/store/..foo',
       info: '/data/store/..foo.info',
+      stage: '/data/store/..foo.stage',
     })
   })
 })
