@@ -61,11 +61,11 @@ export async function dispatch(
   if (id === '') throw tusError('ERR_UPLOAD_NOT_FOUND')
   switch (method) {
     case 'HEAD':
-      return handleHead(config, ctx, id)
+      return handleHead(config, ctx, req, id)
     case 'PATCH':
       return handlePatch(config, ctx, req, id)
     case 'GET':
-      return handleGet(config, ctx, id)
+      return handleGet(config, ctx, req, id)
     default:
       return handleDelete(config, ctx, id)
   }

@@ -48,6 +48,11 @@ export function fetchAdapter(run: Run) {
     }
     // A body the handler did not read is released here.
     if (body !== null && !body.readableEnded) body.destroy()
-    return new Response(responseBody, { status: response.status, headers: response.headers })
+    // As in the Node adapter: a HEAD answer's length is no promise for another method.
+    const headers = response.headers
+    if (responseBody === null && request.method !== 'HEAD' && headers['Content-Length']) {
+      headers['Content-Length'] = '0'
+    }
+    return new Response(responseBody, { status: response.status, headers })
   }
 }

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { toTusError } from '@tus/core'
+import { toTusError, tusError } from '@tus/core'
 import { resolveConfig } from './config.js'
 import { RequestContext, shutdownError } from './context.js'
+import { addCorsHeaders } from './cors.js'
 import { dispatch, effectiveMethod } from './dispatch.js'
 import type { TusRequest, TusResponse } from './exchange.js'
+import { startSweeper, sweepExpired } from './expiration.js'
 import { fetchAdapter } from './fetch.js'
 import { nodeAdapter } from './node.js'
 import type { TusHandlerOptions } from './options.js'
@@ -28,6 +30,12 @@ export interface TusHandler {
    * Resolves once every interrupted request has produced its answer.
    */
   shutdown(): Promise<void>
+  /**
+   * Removes the uploads that have expired (option `expiration`), each under its
+   * lock; resolves with how many. The handler does this by itself every
+   * `expirationInterval`; call it when that is 0. Without expiration, 0.
+   */
+  sweepExpired(): Promise<number>
   /** The tus extensions this handler offers, as sent in Tus-Extension. */
   readonly extensions: readonly string[]
 }
@@ -50,6 +58,8 @@ export function createTusHandler(options: TusHandlerOptions): TusHandler {
   const config = resolveConfig(options)
   const inflight = new Map<RequestContext, Promise<unknown>>()
   let closing = false
+  const sweeper =
+    config.expirer !== undefined && config.expirationInterval > 0 ? startSweeper(config) : undefined
 
   const run = (req: TusRequest): Promise<TusResponse> => {
     const method = effectiveMethod(req)
@@ -57,12 +67,25 @@ export function createTusHandler(options: TusHandlerOptions): TusHandler {
     // tusd's request log lines, with X-Request-ID cut to 36 characters as tusd does.
     const requestId = req.header('x-request-id')?.slice(0, 36)
     log.debug('RequestIncoming', { method, path: req.url, requestId })
-    if (closing) return Promise.resolve(errorResponse(shutdownError(), method))
+    // CORS as tusd's Middleware: after the method override, before the version
+    // check and routing. Its headers go on every answer, errors included.
+    const cors = config.cors
+    let origin = cors && req.header('origin')
+    const refused = cors !== undefined && !!origin && !cors.allowOrigin.test(origin)
+    if (refused || origin === '') origin = undefined
+    const finish = (response: TusResponse): TusResponse => {
+      if (cors !== undefined) addCorsHeaders(cors, response.headers, origin, method)
+      return response
+    }
+    if (closing) return Promise.resolve(finish(errorResponse(shutdownError(), method)))
     const ctx = new RequestContext()
-    const answer = dispatch(config, ctx, req, method).then(
+    const routed = refused
+      ? Promise.reject(tusError('ERR_ORIGIN_NOT_ALLOWED'))
+      : dispatch(config, ctx, req, method)
+    const answer = routed.then(
       (response) => {
         log.debug('ResponseOutgoing', { method, path: req.url, requestId, status: response.status })
-        return response
+        return finish(response)
       },
       (err: unknown) => {
         const error = ctx.interruption ?? toTusError(err)
@@ -74,7 +97,7 @@ export function createTusHandler(options: TusHandlerOptions): TusHandler {
           })
         }
         log.debug('ResponseOutgoing', fields)
-        return errorResponse(error, method)
+        return finish(errorResponse(error, method))
       },
     )
     inflight.set(ctx, answer)
@@ -86,10 +109,11 @@ export function createTusHandler(options: TusHandlerOptions): TusHandler {
     handle: nodeAdapter(run),
     fetch: fetchAdapter(run),
     extensions: config.extensions,
+    sweepExpired: () => sweepExpired(config),
     async shutdown() {
       closing = true
       for (const ctx of inflight.keys()) ctx.interrupt(shutdownError())
-      await Promise.allSettled([...inflight.values()])
+      await Promise.allSettled([...inflight.values(), sweeper?.stop()])
     },
   }
 }

@@ -89,6 +89,11 @@ function send(req: IncomingMessage, res: ServerResponse, response: TusResponse):
       pipeline(body, res, () => {})
     }
   } else {
+    // A HEAD answer announces the upload's size (tusd); sent for a POST with
+    // X-HTTP-Method-Override: HEAD, that length would be a promise of bytes.
+    if (req.method !== 'HEAD' && headers['Content-Length'] !== undefined) {
+      headers['Content-Length'] = '0'
+    }
     res.writeHead(response.status, headers)
     res.end()
   }

@@ -1,4 +1,5 @@
 import type { DataStore, Locker, Logger } from '@tus/core'
+import type { CorsOptions } from './cors.js'
 
 /** How the handler is set up. Durations are in milliseconds. */
 export interface TusHandlerOptions {
@@ -24,12 +25,35 @@ export interface TusHandlerOptions {
   /** Answer DELETE with 405 even if the store can terminate uploads. */
   disableTermination?: boolean
   /**
+   * Refuse Upload-Concat (400 ERR_CONCATENATION_UNSUPPORTED) even if the store
+   * can concatenate uploads, and stop advertising `concatenation`.
+   */
+  disableConcatenation?: boolean
+  /**
    * A request body that sends nothing for this long fails with 500
    * ERR_READ_TIMEOUT, its bytes kept. Restarts with every read (default 60 000).
    */
   networkTimeout?: number
   /** How long a request waits for an upload's lock before 500 ERR_LOCK_TIMEOUT (default 20 000). */
   acquireLockTimeout?: number
+  /**
+   * The expiration extension: an unfinished upload expires this many ms after
+   * it was created or last took bytes. Its responses carry Upload-Expires; once
+   * expired it answers 410 ERR_UPLOAD_EXPIRED until the sweep removes it.
+   * Finished uploads never expire. 0 (the default) turns it off. Needs a store
+   * that can list and terminate uploads.
+   */
+  expiration?: number
+  /**
+   * How often expired uploads are removed, in ms (default 60 000). 0 starts no
+   * timer: call `sweepExpired()` yourself (from a cron job, say).
+   */
+  expirationInterval?: number
   /** Structured logs; silent by default. */
   logger?: Logger
+  /**
+   * CORS for browsers on other origins (default: every origin allowed, tusd's
+   * header lists). A field given replaces its default; see CorsOptions.
+   */
+  cors?: CorsOptions
 }

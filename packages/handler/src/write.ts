@@ -1,5 +1,6 @@
 import { type FileInfo, type TusError, toTusError, tusError, type Upload } from '@tus/core'
 import { BodyReader } from './body-reader.js'
+import { type Checksum, verifyBytes, writeVerified } from './checksum.js'
 import type { Config } from './config.js'
 import type { RequestContext } from './context.js'
 import type { TusRequest } from './exchange.js'
@@ -12,7 +13,9 @@ import { parseLength } from './headers.js'
  * - a chunked body is cut at the upload's end (or at maxSize for a deferred
  *   length), what fits is kept, and the request fails with 413;
  * - whatever stops the body early (disconnect, timeout, interruption) still
- *   leaves every received byte stored, and the upload is finished if complete.
+ *   leaves every received byte stored, and the upload is finished if complete;
+ * - with a `checksum`, the body is staged and kept only if it arrived whole
+ *   with the right digest (see writeVerified).
  * Updates `info.Offset` and returns it; throws the reason the body stopped.
  */
 export async function writeBody(
@@ -21,6 +24,7 @@ export async function writeBody(
   req: TusRequest,
   upload: Upload,
   info: FileInfo,
+  checksum?: Checksum,
 ): Promise<number> {
   const offset = info.Offset
   const length = parseLength(req.header('content-length'))
@@ -37,6 +41,7 @@ export async function writeBody(
     limit = Number.POSITIVE_INFINITY
   }
   if (req.body === null || length === 0) {
+    if (checksum !== undefined) verifyBytes(checksum, new Uint8Array(0))
     await finishIfComplete(config, upload, info)
     return offset
   }
@@ -50,6 +55,12 @@ export async function writeBody(
   ctx.attachBody(body)
   const log = config.logger
   log.debug('ChunkWriteStart', { id: info.ID, offset, maxSize: limit, length })
+  if (checksum !== undefined && config.stager !== undefined) {
+    await writeVerified(config, config.stager, upload, info, body, checksum)
+    log.debug('ChunkWriteComplete', { id: info.ID, bytesWritten: info.Offset - offset })
+    await finishIfComplete(config, upload, info)
+    return info.Offset
+  }
   let storeError: TusError | undefined
   try {
     const written = await upload.writeChunk(offset, body)

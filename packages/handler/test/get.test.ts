@@ -1,3 +1,4 @@
+import { withoutContentServer } from './get-fixtures.js'
 import { TUS, table } from './harness.js'
 
 table('GET', [
@@ -50,11 +51,48 @@ table('GET', [
     },
   },
   {
-    name: 'an empty upload is 204',
+    name: 'an empty upload is 200 with no bytes and validators (Go http.ServeContent)',
     setup: (f) => f.upload('abc', { Size: 5 }),
     method: 'GET',
     url: '/files/abc',
+    status: 200,
+    responseHeaders: {
+      'Content-Length': '0',
+      ETag: /^"[^"]+"$/,
+      'Last-Modified': /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+      'Accept-Ranges': 'bytes',
+    },
+    responseBody: '',
+  },
+  {
+    name: 'an empty upload is 204 when the store cannot serve content (tusd)',
+    setup: async (f) => {
+      await f.upload('abc', { Size: 5 })
+      withoutContentServer(f)
+    },
+    method: 'GET',
+    url: '/files/abc',
     status: 204,
+    responseHeaders: { 'Content-Length': null, ETag: null, 'Accept-Ranges': null },
+    responseBody: '',
+  },
+  {
+    name: 'a store that cannot serve content streams its reader',
+    setup: async (f) => {
+      await f.upload('abc', { Size: 11, MetaData: { filetype: 'text/plain' } }, 'hello')
+      withoutContentServer(f)
+    },
+    method: 'GET',
+    url: '/files/abc',
+    status: 200,
+    responseHeaders: {
+      'Content-Length': '5',
+      'Content-Type': 'text/plain',
+      'Content-Disposition': 'inline',
+      ETag: null,
+      'Accept-Ranges': null,
+    },
+    responseBody: 'hello',
   },
   {
     name: 'an unknown upload is 404',

@@ -9,7 +9,9 @@ table('OPTIONS', [
     responseHeaders: {
       'Tus-Version': '1.0.0',
       'Tus-Resumable': '1.0.0',
-      'Tus-Extension': 'creation,creation-with-upload,termination,creation-defer-length',
+      'Tus-Extension':
+        'creation,creation-with-upload,termination,concatenation,creation-defer-length,checksum',
+      'Tus-Checksum-Algorithm': 'md5,sha1,sha256,sha512',
       'Tus-Max-Size': null,
       'X-Content-Type-Options': 'nosniff',
     },
@@ -29,7 +31,27 @@ table('OPTIONS', [
     method: 'OPTIONS',
     url: '/files/',
     status: 200,
-    responseHeaders: { 'Tus-Extension': 'creation,creation-with-upload,creation-defer-length' },
+    responseHeaders: {
+      'Tus-Extension': 'creation,creation-with-upload,concatenation,creation-defer-length,checksum',
+    },
+  },
+  {
+    name: 'drops concatenation when disabled',
+    options: { disableConcatenation: true },
+    method: 'OPTIONS',
+    url: '/files/',
+    status: 200,
+    responseHeaders: {
+      'Tus-Extension': 'creation,creation-with-upload,termination,creation-defer-length,checksum',
+    },
+  },
+  {
+    name: 'advertises expiration when it is on',
+    options: { expiration: 60_000, expirationInterval: 0 },
+    method: 'OPTIONS',
+    url: '/files/',
+    status: 200,
+    responseHeaders: { 'Tus-Extension': /,checksum,expiration$/ },
   },
   {
     name: 'needs no Tus-Resumable, and works on upload URLs',
@@ -50,6 +72,9 @@ table('OPTIONS', [
     method: 'OPTIONS',
     url: '/files/',
     status: 200,
-    responseHeaders: { 'Tus-Extension': 'creation,creation-with-upload' },
+    responseHeaders: {
+      'Tus-Extension': 'creation,creation-with-upload',
+      'Tus-Checksum-Algorithm': null,
+    },
   },
 ])

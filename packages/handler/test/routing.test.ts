@@ -64,6 +64,16 @@ table('routing', [
     responseHeaders: { 'Upload-Offset': '11' },
   },
   {
+    name: 'a POST overridden to HEAD gets the HEAD headers and an empty body it can read',
+    setup: (f) => f.upload('abc', { Size: 11 }, 'hello'),
+    method: 'POST',
+    url: '/files/abc',
+    headers: { ...TUS, 'X-HTTP-Method-Override': 'HEAD' },
+    status: 200,
+    responseHeaders: { 'Upload-Offset': '5', 'Upload-Length': '11', 'Content-Length': '0' },
+    responseBody: '',
+  },
+  {
     name: 'X-HTTP-Method-Override is ignored on anything but POST',
     setup: (f) => f.upload('abc', { Size: 11 }, 'hello'),
     method: 'HEAD',

@@ -1,7 +1,9 @@
 import { type FileInfo, serializeMetadata } from '@tus/core'
+import { concatHeader } from '../concat.js'
 import type { Config } from '../config.js'
 import type { RequestContext } from '../context.js'
-import type { TusResponse } from '../exchange.js'
+import type { TusRequest, TusResponse } from '../exchange.js'
+import { checkExpiry, setExpires } from '../expiration.js'
 import { acquireLock } from '../lock.js'
 import { respond } from '../respond.js'
 
@@ -19,6 +21,7 @@ import { respond } from '../respond.js'
 export async function handleHead(
   config: Config,
   ctx: RequestContext,
+  req: TusRequest,
   id: string,
 ): Promise<TusResponse> {
   let read = config.headReads.get(id)
@@ -28,7 +31,7 @@ export async function handleHead(
     const forget = () => config.headReads.delete(id)
     read.then(forget, forget)
   }
-  const info = await read
+  const { info, modified } = await read
   const headers: Record<string, string> = {
     'Cache-Control': 'no-store',
     'Upload-Offset': String(info.Offset),
@@ -42,15 +45,24 @@ export async function handleHead(
   }
   const metadata = serializeMetadata(info.MetaData)
   if (metadata !== '') headers['Upload-Metadata'] = metadata
-  if (info.IsPartial) headers['Upload-Concat'] = 'partial'
+  const concat = concatHeader(config, req, info)
+  if (concat !== undefined) headers['Upload-Concat'] = concat
+  setExpires(config, headers, modified)
   return respond(200, headers)
 }
 
-async function readLocked(config: Config, ctx: RequestContext, id: string): Promise<FileInfo> {
+/** What a HEAD reports: the FileInfo and, for an upload that can expire, its last change. */
+export interface HeadRead {
+  info: FileInfo
+  modified: number | undefined
+}
+
+async function readLocked(config: Config, ctx: RequestContext, id: string): Promise<HeadRead> {
   const lock = await acquireLock(config, ctx, id, false)
   try {
     const upload = await config.store.getUpload(id)
-    return await upload.getInfo()
+    const info = await upload.getInfo()
+    return { info, modified: await checkExpiry(config, upload, info) }
   } finally {
     await lock.release()
   }

@@ -1,3 +1,4 @@
+import { CHECKSUM_ALGORITHMS } from '../checksum.js'
 import type { Config } from '../config.js'
 import type { TusResponse } from '../exchange.js'
 import { respond } from '../respond.js'
@@ -13,5 +14,6 @@ export function handleOptions(config: Config): TusResponse {
     'Content-Length': '0',
   }
   if (config.maxSize > 0) headers['Tus-Max-Size'] = String(config.maxSize)
+  if (config.stager !== undefined) headers['Tus-Checksum-Algorithm'] = CHECKSUM_ALGORITHMS
   return respond(200, headers)
 }
