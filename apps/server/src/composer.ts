@@ -1,8 +1,16 @@
 import { mkdir } from 'node:fs/promises'
 import type { Logger } from '@tus/core'
 import { FileStore } from '@tus/filestore'
-import { createTusHandler, type TusHandler } from '@tus/handler'
+import {
+  type CorsOptions,
+  createTusHandler,
+  DEFAULT_CORS_ALLOW_HEADERS,
+  DEFAULT_CORS_ALLOW_METHODS,
+  DEFAULT_CORS_EXPOSE_HEADERS,
+  type TusHandler,
+} from '@tus/handler'
 import { MemoryLocker } from '@tus/memorylocker'
+import { formatDuration } from './duration.js'
 import type { Flags } from './flags.js'
 import type { CliLogger } from './log.js'
 
@@ -21,9 +29,45 @@ export type ComposeFlags = Pick<
   | 'behindProxy'
   | 'disableDownload'
   | 'disableTermination'
+  | 'disableConcatenation'
+  | 'expiration'
+  | 'expirationInterval'
   | 'networkTimeout'
   | 'acquireLockTimeout'
+> &
+  CorsFlags
+
+export type CorsFlags = Pick<
+  Flags,
+  | 'disableCors'
+  | 'corsAllowOrigin'
+  | 'corsAllowCredentials'
+  | 'corsAllowMethods'
+  | 'corsAllowHeaders'
+  | 'corsExposeHeaders'
+  | 'corsMaxAge'
 >
+
+/**
+ * The handler's CORS options from the -cors-* flags (tusd's getCorsConfig):
+ * a non-empty -cors-allow-methods, -cors-allow-headers or -cors-expose-headers
+ * is appended to the default list as `<defaults>, <value>`, never replaces it.
+ */
+export function corsOptions(flags: CorsFlags): CorsOptions {
+  return {
+    disable: flags.disableCors,
+    allowOrigin: flags.corsAllowOrigin,
+    allowCredentials: flags.corsAllowCredentials,
+    allowMethods: append(DEFAULT_CORS_ALLOW_METHODS, flags.corsAllowMethods),
+    allowHeaders: append(DEFAULT_CORS_ALLOW_HEADERS, flags.corsAllowHeaders),
+    exposeHeaders: append(DEFAULT_CORS_EXPOSE_HEADERS, flags.corsExposeHeaders),
+    maxAge: flags.corsMaxAge,
+  }
+}
+
+function append(defaults: string, extra: string): string {
+  return extra === '' ? defaults : `${defaults}, ${extra}`
+}
 
 /** Creates `-upload-dir` if needed (mkdir -p, mode 0775 as tusd) and the handler serving it. */
 export async function composeHandler(
@@ -34,6 +78,11 @@ export async function composeHandler(
   await mkdir(flags.uploadDir, { recursive: true, mode: 0o775 })
   logger.print(`Using '${flags.uploadDir}' as directory storage.`)
   logger.print(`Using ${(flags.maxSize / 1024 / 1024).toFixed(2)}MB as maximum size.`)
+  if (flags.expiration > 0) {
+    logger.print(
+      `Unfinished uploads expire ${formatDuration(flags.expiration)} after their last write; looking for them every ${formatDuration(flags.expirationInterval)}.`,
+    )
+  }
   return createTusHandler({
     store: new FileStore({ directory: flags.uploadDir }),
     locker: new MemoryLocker(),
@@ -42,8 +91,12 @@ export async function composeHandler(
     respectForwardedHeaders: flags.behindProxy,
     disableDownload: flags.disableDownload,
     disableTermination: flags.disableTermination,
+    disableConcatenation: flags.disableConcatenation,
+    expiration: flags.expiration,
+    expirationInterval: flags.expirationInterval,
     networkTimeout: flags.networkTimeout,
     acquireLockTimeout: flags.acquireLockTimeout,
+    cors: corsOptions(flags),
     logger: handlerLogger,
   })
 }

@@ -1,5 +1,14 @@
 import { resolve } from 'node:path'
 import { formatDuration, parseDuration } from './duration.js'
+import {
+  durationParser,
+  parseBasePath,
+  parseBool,
+  parseHeaderList,
+  parseInteger,
+  parseLogFormat,
+  parseOriginPattern,
+} from './flag-parsers.js'
 
 /**
  * The table of flags: tusd's names, groups, defaults and usage texts, and how
@@ -19,8 +28,25 @@ export interface Flags {
   behindProxy: boolean
   disableDownload: boolean
   disableTermination: boolean
+  disableConcatenation: boolean
   /** Bytes; 0 for no limit. */
   maxSize: number
+  /** ms after the last write at which unfinished uploads expire; 0 for never. */
+  expiration: number
+  /** ms between sweeps of expired uploads. */
+  expirationInterval: number
+  disableCors: boolean
+  /** A JavaScript regular expression the whole Origin must match (checked to compile). */
+  corsAllowOrigin: string
+  corsAllowCredentials: boolean
+  /** Appended to the handler's default list when not empty, as tusd does. */
+  corsAllowMethods: string
+  /** Appended to the handler's default list when not empty, as tusd does. */
+  corsAllowHeaders: string
+  /** Appended to the handler's default list when not empty, as tusd does. */
+  corsExposeHeaders: string
+  /** Seconds. */
+  corsMaxAge: number
   uploadDir: string
   showGreeting: boolean
   version: boolean
@@ -58,55 +84,15 @@ function spec<K extends keyof Flags>(
   return { name, key, type, group, usage, defaultValue, parse }
 }
 
-/** Go's strconv.ParseBool. */
-function parseBool(value: string): boolean {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false
-  throw new Error('not a boolean (use true or false)')
-}
-
-function parseInteger(value: string, min: number, max: number): number {
-  if (!/^[+-]?\d+$/.test(value)) throw new Error('not an integer')
-  const number = Number(value)
-  if (!Number.isSafeInteger(number) || number < min || number > max) {
-    throw new Error(`out of range (${min} to ${max})`)
-  }
-  return number
-}
-
-/** A Go duration in ms; `positive` rejects 0 where 0 would mean "time out at once". */
-function durationParser(positive: boolean) {
-  return (value: string): number => {
-    const ms = parseDuration(value)
-    if (ms === undefined) throw new Error('not a duration (use e.g. 500ms, 5s, 1m30s)')
-    if (ms < 0) throw new Error('must not be negative')
-    if (positive && ms === 0) throw new Error('must be greater than 0')
-    return ms
-  }
-}
-
-/** Starts and ends with `/`, as tusd's handler normalises its base path. */
-function parseBasePath(value: string): string {
-  if (/[?#\s\\]/.test(value) || value.includes('://')) {
-    throw new Error('must be a URL path such as /files/')
-  }
-  const trimmed = value.replace(/^\/+|\/+$/g, '')
-  return trimmed === '' ? '/' : `/${trimmed}/`
-}
-
-function parseLogFormat(value: string): LogFormat {
-  if (value === 'text' || value === 'json') return value
-  throw new Error('must be text or json')
-}
-
 const LISTENING = 'Listening options'
 const PROTOCOL = 'Upload protocol options'
+const CORS = 'CORS options'
 const STORAGE = 'File storage option'
 const MONITORING = 'Monitoring, profiling, logging options'
 const TIMEOUTS = 'Timeout options'
 
 /** Group names in the order tusd's -help lists them. */
-export const GROUPS: readonly string[] = [LISTENING, PROTOCOL, STORAGE, MONITORING, TIMEOUTS]
+export const GROUPS: readonly string[] = [LISTENING, PROTOCOL, CORS, STORAGE, MONITORING, TIMEOUTS]
 
 const text = (value: string) => value
 const bool = (value: string) => parseBool(value)
@@ -160,6 +146,15 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
     bool,
   ),
   spec(
+    'disable-concatenation',
+    'disableConcatenation',
+    'bool',
+    PROTOCOL,
+    'false',
+    'Disable support for the concatenation extension',
+    bool,
+  ),
+  spec(
     'max-size',
     'maxSize',
     'int',
@@ -167,6 +162,79 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
     '0',
     'Maximum size of a single upload in bytes',
     (v) => parseInteger(v, 0, Number.MAX_SAFE_INTEGER),
+  ),
+  spec(
+    'expiration',
+    'expiration',
+    'duration',
+    PROTOCOL,
+    '0s',
+    'Remove unfinished uploads this long after their last write (the expiration extension; 0 keeps them for ever)',
+    durationParser(false),
+  ),
+  spec(
+    'expiration-interval',
+    'expirationInterval',
+    'duration',
+    PROTOCOL,
+    '1m',
+    'How often to look for expired uploads to remove',
+    durationParser(true),
+  ),
+  spec('disable-cors', 'disableCors', 'bool', CORS, 'false', 'Disable CORS headers', bool),
+  spec(
+    'cors-allow-origin',
+    'corsAllowOrigin',
+    'string',
+    CORS,
+    '.*',
+    'Regular expression (JavaScript syntax) the whole Origin header must match; tusd matches any part of it. Other origins are refused with 403 ERR_ORIGIN_NOT_ALLOWED. By default, all origins are allowed.',
+    parseOriginPattern,
+  ),
+  spec(
+    'cors-allow-credentials',
+    'corsAllowCredentials',
+    'bool',
+    CORS,
+    'false',
+    'Allow credentials by setting Access-Control-Allow-Credentials: true',
+    bool,
+  ),
+  spec(
+    'cors-allow-methods',
+    'corsAllowMethods',
+    'string',
+    CORS,
+    '',
+    'Comma-separated list of request methods that are included in Access-Control-Allow-Methods in addition to the ones required by tusd',
+    parseHeaderList,
+  ),
+  spec(
+    'cors-allow-headers',
+    'corsAllowHeaders',
+    'string',
+    CORS,
+    '',
+    'Comma-separated list of headers that are included in Access-Control-Allow-Headers in addition to the ones required by tusd',
+    parseHeaderList,
+  ),
+  spec(
+    'cors-max-age',
+    'corsMaxAge',
+    'string',
+    CORS,
+    '86400',
+    'Value of the Access-Control-Max-Age header to control the cache duration of CORS responses, in seconds.',
+    (v) => parseInteger(v, 0, Number.MAX_SAFE_INTEGER),
+  ),
+  spec(
+    'cors-expose-headers',
+    'corsExposeHeaders',
+    'string',
+    CORS,
+    '',
+    'Comma-separated list of headers that are included in Access-Control-Expose-Headers in addition to the ones required by tusd',
+    parseHeaderList,
   ),
   spec(
     'upload-dir',
@@ -234,8 +302,6 @@ const TUSD_ONLY = new Set([
   'unix-sock',
   'enable-h2c',
   'enable-experimental-protocol',
-  'disable-concatenation',
-  'disable-cors',
   'filelock-holder-poll-interval',
   'filelock-acquirer-poll-interval',
   'dir-perms',
@@ -247,7 +313,7 @@ const TUSD_ONLY = new Set([
   'show-startup-logs',
   'request-completion-timeout',
 ])
-const TUSD_ONLY_PREFIXES = ['tls-', 'cors-', 's3-', 'gcs-', 'azure-', 'hooks-', 'pprof-']
+const TUSD_ONLY_PREFIXES = ['tls-', 's3-', 'gcs-', 'azure-', 'hooks-', 'pprof-']
 
 export function isTusdOnly(name: string): boolean {
   return TUSD_ONLY.has(name) || TUSD_ONLY_PREFIXES.some((prefix) => name.startsWith(prefix))

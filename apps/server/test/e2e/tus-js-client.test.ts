@@ -144,6 +144,27 @@ describe('tus-js-client', () => {
     expect(sha256(await download(url))).toBe(sha256(data))
   })
 
+  it('uploads in 4 parallel partial uploads concatenated into one (concatenation)', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 5)
+    const { url, sent } = await upload(data, {
+      endpoint: tusd.url,
+      parallelUploads: 4,
+      metadata: { filename: 'parts.bin' },
+    })
+    // Four partial POSTs and the final one.
+    expect(sent.filter((request) => request.method === 'POST')).toHaveLength(5)
+    const head = await headUpload(url)
+    expect(head.offset).toBe(data.length)
+    const concat = head.headers.get('upload-concat') ?? ''
+    expect(concat).toMatch(/^final;/)
+    const partials = concat.slice('final;'.length).split(' ')
+    expect(partials).toHaveLength(4)
+    for (const partial of partials) {
+      expect((await headUpload(partial)).headers.get('upload-concat')).toBe('partial')
+    }
+    expect(sha256(await download(url))).toBe(sha256(data))
+  })
+
   it('resumes after an abort at ~30 % from the offset the server reports', async () => {
     const data = randomBytes(4 * 1024 * 1024)
     const urlStorage = memoryUrlStorage()
