@@ -20,6 +20,8 @@
 // --server-pid PID: also report the server's CPU seconds during the timed part and the peak
 // RSS of its process tree during the scenario (from /proc, see proc.mjs).
 // --timeout-s [300]: fail after that many seconds.
+// --checksum ALGO (big, chunked): every PATCH carries Upload-Checksum with ALGO (sha1, sha256,
+// ...); the digests are computed before the timed part, so only the server's cost is measured.
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -43,6 +45,7 @@ const { values: opt } = parseArgs({
     'verify-dir': { type: 'string' },
     'server-pid': { type: 'string' },
     'timeout-s': { type: 'string', default: '300' },
+    checksum: { type: 'string' },
   },
 })
 /** Size in bytes of --size-mib (may be fractional, e.g. 1024 / 16 after scaling). */
@@ -161,6 +164,17 @@ async function create(seed, length, first = 0) {
   if (offset > first) throw new Error(`POST: Upload-Offset ${offset} > ${first} sent`)
   return { url: new URL(location, endpoint), offset }
 }
+/** Upload-Checksum values by `seed:offset:length`, filled by prepareChecksums before timing. */
+const checksums = new Map()
+function prepareChecksums(seed, length, chunk) {
+  if (!opt.checksum) return
+  for (let offset = 0; offset < length; offset += chunk) {
+    const n = Math.min(chunk, length - offset)
+    const h = createHash(opt.checksum)
+    for (const v of views(seed, offset, n)) h.update(v)
+    checksums.set(`${seed}:${offset}:${n}`, `${opt.checksum} ${h.digest('base64')}`)
+  }
+}
 async function patch(url, seed, offset, length) {
   const headers = {
     'tus-resumable': '1.0.0',
@@ -168,6 +182,8 @@ async function patch(url, seed, offset, length) {
     'content-type': OCTET,
     'content-length': String(length),
   }
+  const checksum = checksums.get(`${seed}:${offset}:${length}`)
+  if (checksum) headers['upload-checksum'] = checksum
   const res = await dispatch(url, { method: 'PATCH', headers, body: payload(seed, offset, length) })
   const next = res.statusCode === 204 ? offsetOf(res, 'PATCH') : -1
   await expectStatus(res, 204, 'PATCH')
@@ -265,16 +281,25 @@ const scenarios = {
   async big() {
     const size = sizeBytes(1024)
     const url = []
+    prepareChecksums(0, size, size)
     const m = await timed(async () => {
       url[0] = await upload(0, size)
     })
     const mib = size / MiB
-    return { size_mib: mib, ...m, mib_s: round(mib / m.seconds), verify: await verify(url, size) }
+    const checksum = opt.checksum ?? null
+    return {
+      size_mib: mib,
+      checksum,
+      ...m,
+      mib_s: round(mib / m.seconds),
+      verify: await verify(url, size),
+    }
   },
   async chunked() {
     const size = sizeBytes(1024)
     const chunk = num('chunk-mib')
     const url = []
+    prepareChecksums(0, size, Math.round(chunk * MiB))
     const m = await timed(async () => {
       url[0] = await upload(0, size, { chunk: Math.round(chunk * MiB) })
     })

@@ -26,6 +26,15 @@ export const SCENARIOS = [
       { metric: 'server CPU, s/GiB', get: (r) => r.server_cpu_s / perGiB(r) },
     ],
   },
+  // No targets: the raw server does not verify checksums; compare with `big` for the cost.
+  ...['sha1', 'sha256'].map((algorithm) => ({
+    name: `big-${algorithm}`,
+    title: (r) => `big-${algorithm}: ${r.size_mib} MiB in one PATCH with Upload-Checksum`,
+    metrics: [
+      { metric: 'MiB/s', get: (r) => r.mib_s },
+      { metric: 'server CPU, s/GiB', get: (r) => r.server_cpu_s / perGiB(r) },
+    ],
+  })),
   {
     name: 'chunked',
     title: (r) => `chunked: ${r.size_mib} MiB in ${r.chunk_mib} MiB PATCHes`,

@@ -23,7 +23,8 @@ const bench = dirname(fileURLToPath(import.meta.url))
 const root = resolve(bench, '..')
 const HELP = `usage: node bench/run.mjs [options]   (pnpm bench [options] builds first)
   --runs N            runs per server (3)
-  --only LIST         scenarios, comma-separated: big,chunked,parallel,small,head,head64 (all)
+  --only LIST         scenarios, comma-separated: big,big-sha1,big-sha256,chunked,parallel,
+                      small,head,head64 (all)
   --mib N             scale: N MiB instead of 1024 for big/chunked/parallel (16 × N/16), and
                       the counts of small/head by N/1024 (with a floor) - for a quick check
   --server-args ARGS  extra flags for our server, e.g. '-expiration 1h' (quotes allowed)
@@ -85,6 +86,9 @@ const small = Math.max(100, Math.round(2000 * scale))
 const heads = Math.max(1000, Math.round(20000 * scale))
 const SCENARIOS = {
   big: ['--scenario', 'big', '--size-mib', mib],
+  // The cost of the checksum extension: big, its PATCH carrying Upload-Checksum.
+  'big-sha1': ['--scenario', 'big', '--size-mib', mib, '--checksum', 'sha1'],
+  'big-sha256': ['--scenario', 'big', '--size-mib', mib, '--checksum', 'sha256'],
   chunked: ['--scenario', 'chunked', '--size-mib', mib, '--chunk-mib', 8],
   parallel: ['--scenario', 'parallel', '--uploads', 16, '--size-mib', mib / 16],
   small: ['--scenario', 'small', '--count', small, '--kib', 16, '--concurrency', 32],
@@ -327,7 +331,7 @@ try {
         }
         runFailed ||= !result.ok
         record({ kind: 'result', session, label, run, name, ...result })
-        log(`   ${name.padEnd(8)} ${summary(result)}`)
+        log(`   ${name.padEnd(10)} ${summary(result)}`)
       }
       await stopServer()
       if (!opt.keep) rmSync(dir, { recursive: true, force: true })
