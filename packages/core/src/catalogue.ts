@@ -5,7 +5,9 @@ import { isTusError, TusError, type TusErrorOptions } from './errors.js'
  * pkg/handler/unrouted_handler.go. ERR_READ_TIMEOUT and ERR_CONNECTION_RESET
  * are 500 on purpose, so that clients retry. The codes after
  * ERR_INTERNAL_SERVER_ERROR are this project's, for what tusd lacks; 460 is
- * the status the tus checksum extension gives a mismatch.
+ * the status the tus checksum extension gives a mismatch. A failed blocking
+ * hook is 502 or 504 (tusd: 500 with the error's text), so that clients retry
+ * and operators see at once which side failed.
  */
 export const ERRORS = {
   ERR_UNSUPPORTED_VERSION: [412, 'missing, invalid or unsupported Tus-Resumable header'],
@@ -47,6 +49,9 @@ export const ERRORS = {
   ERR_UPLOAD_EXPIRED: [410, 'upload has expired'],
   ERR_RANGE_NOT_SATISFIABLE: [416, 'requested range not satisfiable'],
   ERR_PRECONDITION_FAILED: [412, 'precondition failed'],
+  ERR_ACCESS_DENIED: [403, 'access to the upload has been denied by server'],
+  ERR_HOOK_FAILED: [502, 'a hook failed'],
+  ERR_HOOK_TIMEOUT: [504, 'a hook did not answer in time'],
 } as const satisfies Record<string, readonly [number, string]>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -7,6 +7,22 @@ export {
   type TusErrorResponse,
 } from './errors.js'
 export { type FileInfo, isComplete, newFileInfo } from './file-info.js'
+export { toHookResponse } from './hook-response.js'
+export {
+  BLOCKING_HOOKS,
+  DEFAULT_ENABLED_HOOKS,
+  type FileInfoChanges,
+  HOOK_TYPES,
+  type HookEvent,
+  type HookHandler,
+  type HookHTTPRequest,
+  type HookHTTPResponse,
+  type HookInvokeOptions,
+  type HookRequest,
+  type HookResponse,
+  type HookType,
+  isHookType,
+} from './hooks.js'
 export type { Lock, Locker } from './locker.js'
 export { type LogFields, type Logger, silentLogger } from './logger.js'
 export { parseMetadata, serializeMetadata } from './metadata.js'

@@ -6,7 +6,9 @@ import {
   type Upload,
 } from '@tus/core'
 import type { Config } from './config.js'
+import type { RequestContext } from './context.js'
 import type { TusRequest } from './exchange.js'
+import { preAccess } from './hooks/lifecycle.js'
 import { uploadUrl } from './url.js'
 
 /** What an Upload-Concat header asks for. */
@@ -61,14 +63,21 @@ export interface Partials {
  * known length (400 ERR_UPLOAD_NOT_FINISHED). No locks are taken: a finished
  * upload no longer changes, and locking an unfinished one would interrupt its
  * upload in progress (tusd v2's lock requests) only to refuse it anyway.
- * As in tusd, a partial need not have been created as `partial`.
+ * As in tusd, a partial need not have been created as `partial`. With
+ * pre-access enabled, each partial is authorised (reading it is access).
  */
-export async function loadPartials(config: Config, ids: string[]): Promise<Partials> {
+export async function loadPartials(
+  config: Config,
+  ctx: RequestContext,
+  req: TusRequest,
+  ids: string[],
+): Promise<Partials> {
   const uploads: Upload[] = []
   let size = 0
   for (const id of ids) {
     const upload = await config.store.getUpload(id)
     const info = await upload.getInfo()
+    await preAccess(config, ctx, req, info)
     if (info.SizeIsDeferred || info.Offset !== info.Size) throw tusError('ERR_UPLOAD_NOT_FINISHED')
     uploads.push(upload)
     size += info.Size

@@ -14,6 +14,7 @@ import {
   type TerminaterDataStore,
 } from '@tus/core'
 import { type Cors, resolveCors } from './cors.js'
+import { type Hooks, resolveHooks } from './hooks/invoke.js'
 import type { HeadRead } from './methods/head.js'
 import type { TusHandlerOptions } from './options.js'
 
@@ -47,6 +48,8 @@ export interface Config {
   expiration: number
   /** ms between sweeps; 0 for none. */
   expirationInterval: number
+  /** Hooks, if any. */
+  hooks: Hooks | undefined
   /** The store, when expiration is on. */
   expirer: (ExpirerDataStore & TerminaterDataStore) | undefined
   extensions: readonly string[]
@@ -112,6 +115,7 @@ export function resolveConfig(options: TusHandlerOptions): Config {
     expiration,
     expirationInterval: nonNegative(options.expirationInterval, 60_000, 'expirationInterval'),
     expirer,
+    hooks: resolveHooks(options.hooks, options.logger ?? silentLogger),
     extensions,
     headReads: new Map(),
   }

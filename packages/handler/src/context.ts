@@ -1,5 +1,6 @@
-import { type TusError, tusError } from '@tus/core'
+import { type HookHTTPRequest, type HookHTTPResponse, type TusError, tusError } from '@tus/core'
 import type { BodyReader } from './body-reader.js'
+import { mergeHookHttp } from './hooks/response.js'
 
 /**
  * One request in flight. It can be interrupted from outside (another request
@@ -10,8 +11,20 @@ export class RequestContext {
   #reason: TusError | undefined
   /** The body being read, if any: interruption ends it. */
   #body: BodyReader | undefined
-  /** The wait in progress (for a lock), if any: interruption aborts it. */
+  /** The wait in progress (for a lock, a hook), if any: interruption aborts it. */
   #wait: AbortController | undefined
+  /** What hooks asked to add to this request's answer (tusd's HTTPResponse), if any. */
+  hookHttp: HookHTTPResponse | undefined
+  /** The request as hooks see it, made on the first hook call. */
+  hookRequest: HookHTTPRequest | undefined
+
+  /** @param method the request's method after X-HTTP-Method-Override. */
+  constructor(readonly method = '') {}
+
+  /** Adds a hook's HTTPResponse to what goes on the answer, as tusd's MergeWith. */
+  mergeHookHttp(http: HookHTTPResponse | undefined): void {
+    this.hookHttp = mergeHookHttp(this.hookHttp, http)
+  }
 
   /** The reason of the first interruption, if any. */
   get interruption(): TusError | undefined {

@@ -2,6 +2,7 @@ import { tusError } from '@tus/core'
 import type { Config } from './config.js'
 import type { RequestContext } from './context.js'
 import type { TusRequest, TusResponse } from './exchange.js'
+import { preAccessById } from './hooks/lifecycle.js'
 import { handleDelete } from './methods/delete.js'
 import { handleGet } from './methods/get.js'
 import { handleHead } from './methods/head.js'
@@ -59,6 +60,7 @@ export async function dispatch(
   if (method === 'DELETE' && !config.canTerminate) return methodNotAllowed(UPLOAD_METHODS)
   // An id no store could hold is simply an upload that does not exist.
   if (id === '') throw tusError('ERR_UPLOAD_NOT_FOUND')
+  await preAccessById(config, ctx, req, id)
   switch (method) {
     case 'HEAD':
       return handleHead(config, ctx, req, id)
@@ -67,6 +69,6 @@ export async function dispatch(
     case 'GET':
       return handleGet(config, ctx, req, id)
     default:
-      return handleDelete(config, ctx, id)
+      return handleDelete(config, ctx, req, id)
   }
 }

@@ -7,6 +7,8 @@ import { dispatch, effectiveMethod } from './dispatch.js'
 import type { TusRequest, TusResponse } from './exchange.js'
 import { startSweeper, sweepExpired } from './expiration.js'
 import { fetchAdapter } from './fetch.js'
+import { settleHooks } from './hooks/invoke.js'
+import { applyHookHttp } from './hooks/response.js'
 import { nodeAdapter } from './node.js'
 import type { TusHandlerOptions } from './options.js'
 import { errorResponse } from './respond.js'
@@ -78,13 +80,15 @@ export function createTusHandler(options: TusHandlerOptions): TusHandler {
       return response
     }
     if (closing) return Promise.resolve(finish(errorResponse(shutdownError(), method)))
-    const ctx = new RequestContext()
+    const ctx = new RequestContext(method)
     const routed = refused
       ? Promise.reject(tusError('ERR_ORIGIN_NOT_ALLOWED'))
       : dispatch(config, ctx, req, method)
     const answer = routed.then(
       (response) => {
         log.debug('ResponseOutgoing', { method, path: req.url, requestId, status: response.status })
+        // What hooks asked for (tusd's HTTPResponse) goes on a successful answer.
+        if (ctx.hookHttp !== undefined) applyHookHttp(response, ctx.hookHttp)
         return finish(response)
       },
       (err: unknown) => {
@@ -114,6 +118,8 @@ export function createTusHandler(options: TusHandlerOptions): TusHandler {
       closing = true
       for (const ctx of inflight.keys()) ctx.interrupt(shutdownError())
       await Promise.allSettled([...inflight.values(), sweeper?.stop()])
+      // Notifications already sent (post-finish, say) are given their time too.
+      await settleHooks(config.hooks)
     },
   }
 }

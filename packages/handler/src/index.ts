@@ -8,4 +8,11 @@ export {
 } from './cors.js'
 export type { TusRequest, TusResponse } from './exchange.js'
 export { createTusHandler, type TusHandler } from './handler.js'
+export {
+  functionHooks,
+  type HookFunction,
+  type HookFunctions,
+  hookFunctionName,
+} from './hooks/functions.js'
+export type { HookOptions } from './hooks/invoke.js'
 export type { TusHandlerOptions } from './options.js'

@@ -1,5 +1,6 @@
 import type { DataStore, Locker, Logger } from '@tus/core'
 import type { CorsOptions } from './cors.js'
+import type { HookOptions } from './hooks/invoke.js'
 
 /** How the handler is set up. Durations are in milliseconds. */
 export interface TusHandlerOptions {
@@ -49,6 +50,11 @@ export interface TusHandlerOptions {
    * timer: call `sweepExpired()` yourself (from a cron job, say).
    */
   expirationInterval?: number
+  /**
+   * Hooks, as tusd's: a provider (HTTP, files, functions) and the hooks to
+   * call. See HookOptions.
+   */
+  hooks?: HookOptions
   /** Structured logs; silent by default. */
   logger?: Logger
   /**

@@ -17,7 +17,9 @@ export function respond(
 export function errorResponse(err: TusError, method: string): TusResponse {
   const headers: Record<string, string> = { ...tusHeaders(), ...err.headers }
   if (method === 'HEAD') return { status: err.status, headers }
-  headers['Content-Type'] = 'text/plain; charset=utf-8'
+  // A hook's response may bring its own Content-Type with its body (tusd's MergeWith).
+  const typed = Object.keys(err.headers).some((name) => name.toLowerCase() === 'content-type')
+  if (!typed) headers['Content-Type'] = 'text/plain; charset=utf-8'
   return { status: err.status, headers, body: err.responseBody }
 }
 

@@ -5,6 +5,8 @@ import type { Config } from './config.js'
 import type { RequestContext } from './context.js'
 import type { TusRequest } from './exchange.js'
 import { parseLength } from './headers.js'
+import { finishHooks, terminateStopped } from './hooks/lifecycle.js'
+import { watchProgress } from './hooks/progress.js'
 
 /**
  * Streams the request body into `upload` at `info.Offset`, under the upload's
@@ -42,7 +44,7 @@ export async function writeBody(
   }
   if (req.body === null || length === 0) {
     if (checksum !== undefined) verifyBytes(checksum, new Uint8Array(0))
-    await finishIfComplete(config, upload, info)
+    await finishIfComplete(config, ctx, req, upload, info)
     return offset
   }
 
@@ -55,38 +57,71 @@ export async function writeBody(
   ctx.attachBody(body)
   const log = config.logger
   log.debug('ChunkWriteStart', { id: info.ID, offset, maxSize: limit, length })
+  const progress = watchProgress(config, ctx, req, info, body)
+  let failure: TusError | undefined
   if (checksum !== undefined && config.stager !== undefined) {
-    await writeVerified(config, config.stager, upload, info, body, checksum)
-    log.debug('ChunkWriteComplete', { id: info.ID, bytesWritten: info.Offset - offset })
-    await finishIfComplete(config, upload, info)
-    return info.Offset
+    try {
+      await writeVerified(config, config.stager, upload, info, body, checksum)
+    } catch (err) {
+      failure = toTusError(err)
+    }
+  } else {
+    failure = await writeStream(upload, info, body)
+    if (body.error !== undefined && failure === body.error) {
+      log.warn('BodyReadError', { id: info.ID, code: body.error.code, bytesRead: body.bytesRead })
+    }
   }
-  let storeError: TusError | undefined
+  log.debug('ChunkWriteComplete', { id: info.ID, bytesWritten: info.Offset - offset })
+  progress?.end(info.Offset)
+  if (progress?.stopped) {
+    // A post-receive hook stopped the upload: it goes (tusd), the client hears why.
+    await terminateStopped(config, ctx, req, upload, info)
+    throw ctx.interruption ?? tusError('ERR_UPLOAD_STOPPED')
+  }
+  // Even after a failure, an upload whose last byte is in is finished.
+  await finishIfComplete(config, ctx, req, upload, info)
+  if (failure !== undefined) throw failure
+  return info.Offset
+}
+
+/**
+ * writeChunk, keeping every byte the store kept: on a store failure the
+ * offset is read again. Returns why the chunk ended early, if it did; a store
+ * error wins over a body error (tusd).
+ */
+async function writeStream(
+  upload: Upload,
+  info: FileInfo,
+  body: BodyReader,
+): Promise<TusError | undefined> {
+  const offset = info.Offset
   try {
     const written = await upload.writeChunk(offset, body)
     info.Offset = offset + written
+    return body.error
   } catch (err) {
-    storeError = toTusError(err)
     // The store failed midway: ask it how much it kept (if it can still tell).
     info.Offset = await upload.getInfo().then(
       (now) => now.Offset,
       () => info.Offset,
     )
+    return toTusError(err)
   }
-  log.debug('ChunkWriteComplete', { id: info.ID, bytesWritten: info.Offset - offset })
-  if (body.error !== undefined && storeError === undefined) {
-    log.warn('BodyReadError', { id: info.ID, code: body.error.code, bytesRead: body.bytesRead })
-  }
-  // A store error wins over a body error (tusd). Either way, finish if complete.
-  await finishIfComplete(config, upload, info)
-  const failure = storeError ?? body.error
-  if (failure !== undefined) throw failure
-  return info.Offset
 }
 
-/** Tells the store an upload is complete once its last byte is in (tusd's finishUploadIfComplete). */
-export async function finishIfComplete(config: Config, upload: Upload, info: FileInfo) {
+/**
+ * Tells the store an upload is complete once its last byte is in (tusd's
+ * finishUploadIfComplete), then pre-finish and post-finish.
+ */
+export async function finishIfComplete(
+  config: Config,
+  ctx: RequestContext,
+  req: TusRequest,
+  upload: Upload,
+  info: FileInfo,
+): Promise<void> {
   if (info.SizeIsDeferred || info.Offset !== info.Size) return
   await upload.finishUpload()
   config.logger.info('UploadFinished', { id: info.ID, size: info.Size })
+  await finishHooks(config, ctx, req, info)
 }

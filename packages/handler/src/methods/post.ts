@@ -16,6 +16,7 @@ import type { RequestContext } from '../context.js'
 import type { TusRequest, TusResponse } from '../exchange.js'
 import { setExpires } from '../expiration.js'
 import { OFFSET_OCTET_STREAM, parseLength } from '../headers.js'
+import { postCreate, preCreate } from '../hooks/lifecycle.js'
 import { acquireLock } from '../lock.js'
 import { respond } from '../respond.js'
 import { uploadUrl } from '../url.js'
@@ -24,7 +25,8 @@ import { finishIfComplete, writeBody } from '../write.js'
 /**
  * POST (creation, creation-with-upload, creation-defer-length, concatenation),
  * in tusd's order: Upload-Concat, then for a final upload its partials, else
- * the length headers; max size, metadata, create; then a final upload is
+ * the length headers; max size, metadata, pre-create, create, post-create;
+ * then a final upload is
  * filled from its partials, or the body is written if the Content-Type is
  * exactly application/offset+octet-stream (any other body is ignored), and an
  * empty upload is finished at once.
@@ -41,7 +43,7 @@ export async function handlePost(
   let deferred = false
   if (concat?.kind === 'final') {
     if (hasBody) throw tusError('ERR_MODIFY_FINAL')
-    ;({ uploads: partials, size } = await loadPartials(config, concat.ids))
+    ;({ uploads: partials, size } = await loadPartials(config, ctx, req, concat.ids))
   } else {
     ;({ size, deferred } = readLength(config, req))
   }
@@ -49,19 +51,20 @@ export async function handlePost(
   // Checked before anything is created, so that a bad header leaves nothing behind.
   const checksum = readChecksum(config, req, hasBody)
 
-  const upload = await config.store.newUpload(
-    newFileInfo({
-      Size: size,
-      SizeIsDeferred: deferred,
-      MetaData: parseMetadata(req.header('upload-metadata')),
-      IsPartial: concat?.kind === 'partial',
-      IsFinal: concat?.kind === 'final',
-      PartialUploads: concat?.kind === 'final' ? concat.ids : null,
-    }),
-  )
+  const info = newFileInfo({
+    Size: size,
+    SizeIsDeferred: deferred,
+    MetaData: parseMetadata(req.header('upload-metadata')),
+    IsPartial: concat?.kind === 'partial',
+    IsFinal: concat?.kind === 'final',
+    PartialUploads: concat?.kind === 'final' ? concat.ids : null,
+  })
+  await preCreate(config, ctx, req, info)
+  const upload = await config.store.newUpload(info)
   const created = await upload.getInfo()
   const location = uploadUrl(config, req, created.ID)
   config.logger.info('UploadCreated', { id: created.ID, size, url: location })
+  postCreate(config, ctx, req, created)
 
   const headers: Record<string, string> = { Location: location }
   try {
@@ -72,11 +75,11 @@ export async function handlePost(
         : undefined
       await concatenate(config.concat, upload, partials, terminate)
       created.Offset = size
-      await finishIfComplete(config, upload, created)
+      await finishIfComplete(config, ctx, req, upload, created)
     } else if (hasBody) {
       await writeCreationBody(config, ctx, req, upload, created, checksum, headers)
     } else {
-      await finishIfComplete(config, upload, created)
+      await finishIfComplete(config, ctx, req, upload, created)
     }
   } catch (err) {
     // Beyond tusd: the upload exists, so its URL goes with the error (to resume

@@ -1,0 +1,514 @@
+import { readdir } from 'node:fs/promises'
+import {
+  type HookEvent,
+  type HookRequest,
+  type HookResponse,
+  type HookType,
+  type LogFields,
+  silentLogger,
+} from '@tus/core'
+import { createTusHandler, functionHooks, type HookFunctions } from '@tus/handler'
+import { describe, expect, test } from 'vitest'
+import { fixture, send, TUS } from './harness.js'
+import { listen, rawRequest, sleep, until } from './socket.js'
+
+const OCTET = { 'Content-Type': 'application/offset+octet-stream' }
+const ALL: HookType[] = [
+  'pre-create',
+  'post-create',
+  'post-receive',
+  'pre-finish',
+  'post-finish',
+  'pre-terminate',
+  'post-terminate',
+]
+
+/** A provider that records every call and answers with `answer(request)`. */
+function recorder(
+  answer: (request: HookRequest) => HookResponse | Promise<HookResponse> = () => ({}),
+) {
+  const calls: HookRequest[] = []
+  return {
+    calls,
+    types: () => calls.map((call) => call.Type),
+    handler: {
+      async invoke(request: HookRequest) {
+        calls.push(structuredClone(request))
+        return answer(request)
+      },
+    },
+  }
+}
+
+const post = (headers: Record<string, string> = {}, body?: string) => ({
+  method: 'POST',
+  url: '/files/',
+  headers: { ...TUS, 'Upload-Length': '11', ...headers },
+  ...(body === undefined ? {} : { body }),
+})
+
+describe('pre-create', () => {
+  test('can refuse an upload with its own status, body and headers; nothing is created', async () => {
+    const f = await fixture({
+      hooks: {
+        handler: functionHooks({
+          preCreate: (event) =>
+            event.Upload.MetaData.filename
+              ? {}
+              : {
+                  RejectUpload: true,
+                  HTTPResponse: {
+                    StatusCode: 422,
+                    Body: '{"error":"filename required"}',
+                    Header: { 'Content-Type': 'application/json' },
+                  },
+                },
+        }),
+      },
+    })
+    const refused = await send('node', f.handler, post())
+    expect(refused.status).toBe(422)
+    expect(refused.body).toBe('{"error":"filename required"}')
+    expect(refused.headers['content-type']).toBe('application/json')
+    expect(await readdir(f.dir)).toEqual([])
+    const allowed = await send('node', f.handler, post({ 'Upload-Metadata': 'filename YS50eHQ=' }))
+    expect(allowed.status).toBe(201)
+  })
+
+  test('a refusal without a response is 400 ERR_UPLOAD_REJECTED', async () => {
+    const f = await fixture({
+      hooks: { handler: functionHooks({ preCreate: () => ({ RejectUpload: true }) }) },
+    })
+    const answer = await send('fetch', f.handler, post())
+    expect(answer.status).toBe(400)
+    expect(answer.body).toBe('ERR_UPLOAD_REJECTED: upload creation has been rejected by server\n')
+  })
+
+  test('can choose the id, replace the metadata and add to the answer', async () => {
+    const f = await fixture({
+      hooks: {
+        handler: functionHooks({
+          preCreate: (event) => ({
+            ChangeFileInfo: {
+              ID: 'project/prefix-123',
+              MetaData: { filename: event.Upload.MetaData.filename ?? '' },
+            },
+            HTTPResponse: { Header: { 'X-Hook': 'yes' } },
+          }),
+        }),
+      },
+    })
+    const answer = await send(
+      'node',
+      f.handler,
+      post({ 'Upload-Metadata': 'filename YQ==,secret eA==' }),
+    )
+    expect(answer.status).toBe(201)
+    expect(answer.headers.location).toBe('http://tus.example/files/project/prefix-123')
+    expect(answer.headers['x-hook']).toBe('yes')
+    const info = await (await f.store.getUpload('project/prefix-123')).getInfo()
+    expect({ ...info.MetaData }).toEqual({ filename: 'a' })
+  })
+
+  test.each(['../escape', '/leading', 'trailing/', 'bad id', 'a\\b'])(
+    'an invalid id %j from the hook is 502 ERR_HOOK_FAILED and creates nothing',
+    async (id) => {
+      const f = await fixture({
+        hooks: { handler: functionHooks({ preCreate: () => ({ ChangeFileInfo: { ID: id } }) }) },
+      })
+      const answer = await send('fetch', f.handler, post())
+      expect(answer.status).toBe(502)
+      expect(answer.body).toMatch(/^ERR_HOOK_FAILED: /)
+      expect(await readdir(f.dir)).toEqual([])
+    },
+  )
+
+  test('a hook that throws, or answers garbage, is 502 and changes nothing', async () => {
+    for (const preCreate of [
+      () => {
+        throw new Error('database down at 10.0.0.7')
+      },
+      () => ({ RejectUpload: 'yes' }) as unknown as HookResponse,
+    ]) {
+      const f = await fixture({ hooks: { handler: functionHooks({ preCreate }) } })
+      const answer = await send('fetch', f.handler, post())
+      expect(answer.status).toBe(502)
+      expect(answer.body).toBe('ERR_HOOK_FAILED: the pre-create hook failed\n')
+      expect(await readdir(f.dir)).toEqual([])
+    }
+  })
+
+  test('a hook that times out is 504 ERR_HOOK_TIMEOUT', async () => {
+    const { tusError } = await import('@tus/core')
+    const f = await fixture({
+      hooks: { handler: { invoke: () => Promise.reject(tusError('ERR_HOOK_TIMEOUT')) } },
+    })
+    const answer = await send('fetch', f.handler, post())
+    expect(answer.status).toBe(504)
+    expect(answer.body).toBe('ERR_HOOK_TIMEOUT: the pre-create hook did not answer in time\n')
+  })
+})
+
+describe('the events of an upload', () => {
+  test('reach the provider in order, with tusd JSON shapes', async () => {
+    const hooks = recorder()
+    const f = await fixture({ hooks: { handler: hooks.handler, enabled: ALL } })
+    const created = await send(
+      'node',
+      f.handler,
+      post({ 'Upload-Metadata': 'filename YS50eHQ=', 'X-Custom': 'one' }),
+    )
+    const url = new URL(created.headers.location!).pathname
+    const id = url.split('/').pop()!
+    await send('node', f.handler, {
+      method: 'PATCH',
+      url,
+      headers: { ...TUS, ...OCTET, 'Upload-Offset': '0' },
+      body: 'hello',
+    })
+    await send('node', f.handler, {
+      method: 'PATCH',
+      url,
+      headers: { ...TUS, ...OCTET, 'Upload-Offset': '5' },
+      body: ' world',
+    })
+    await send('node', f.handler, { method: 'DELETE', url, headers: TUS })
+    await until(() => hooks.calls.length === 8)
+    expect(hooks.types()).toEqual([
+      'pre-create',
+      'post-create',
+      'post-receive',
+      'post-receive',
+      'pre-finish',
+      'post-finish',
+      'pre-terminate',
+      'post-terminate',
+    ])
+    const [preCreate, postCreate, firstReceive, secondReceive, preFinish] = hooks.calls
+    expect(preCreate!.Event.Upload).toEqual({
+      ID: '',
+      Size: 11,
+      SizeIsDeferred: false,
+      Offset: 0,
+      MetaData: { filename: 'a.txt' },
+      IsPartial: false,
+      IsFinal: false,
+      PartialUploads: null,
+      Storage: null,
+    })
+    expect(preCreate!.Event.HTTPRequest).toMatchObject({
+      Method: 'POST',
+      URI: '/files/',
+      RemoteAddr: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+    })
+    const header = preCreate!.Event.HTTPRequest.Header
+    expect(header['Upload-Length']).toEqual(['11'])
+    expect(header['X-Custom']).toEqual(['one'])
+    expect(header.Host).toEqual(['tus.example'])
+    expect(postCreate!.Event.Upload).toMatchObject({ ID: id, Offset: 0 })
+    expect(postCreate!.Event.Upload.Storage).toMatchObject({ Type: 'filestore' })
+    expect(firstReceive!.Event.Upload.Offset).toBe(5)
+    expect(firstReceive!.Event.HTTPRequest.Method).toBe('PATCH')
+    expect(secondReceive!.Event.Upload.Offset).toBe(11)
+    expect(preFinish!.Event.Upload).toMatchObject({ ID: id, Offset: 11, Size: 11 })
+  })
+
+  test('by default only tusd’s default set is called', async () => {
+    const hooks = recorder()
+    const f = await fixture({ hooks: { handler: hooks.handler } })
+    const created = await send('node', f.handler, post({}))
+    const url = new URL(created.headers.location!).pathname
+    await send('node', f.handler, {
+      method: 'PATCH',
+      url,
+      headers: { ...TUS, ...OCTET, 'Upload-Offset': '0' },
+      body: 'hello world',
+    })
+    await send('node', f.handler, { method: 'DELETE', url, headers: TUS })
+    await until(() => hooks.calls.length === 5)
+    await sleep(20)
+    expect(hooks.types()).toEqual([
+      'pre-create',
+      'post-create',
+      'post-receive',
+      'post-finish',
+      'post-terminate',
+    ])
+  })
+
+  test('a failing notification is logged and the upload goes on', async () => {
+    const errors: unknown[] = []
+    const logger = {
+      ...silentLogger,
+      error: (event: string, fields?: LogFields) => {
+        errors.push({ event, ...fields })
+      },
+    }
+    const f = await fixture({
+      logger,
+      hooks: {
+        handler: functionHooks({
+          postCreate: () => {
+            throw new Error('notification sink down')
+          },
+        }),
+      },
+    })
+    const answer = await send('node', f.handler, post({}, undefined))
+    expect(answer.status).toBe(201)
+    await until(() => errors.length > 0)
+    expect(errors[0]).toMatchObject({
+      event: 'HookInvocationError',
+      type: 'post-create',
+      error: 'notification sink down',
+    })
+  })
+
+  test('pre-finish can add to the answer of the PATCH that finished the upload', async () => {
+    const f = await fixture({
+      hooks: {
+        handler: functionHooks({
+          preFinish: () => ({ HTTPResponse: { Header: { 'X-Processed': 'thumbnail' } } }),
+        }),
+        enabled: ['pre-finish'],
+      },
+    })
+    await f.upload('abc', { Size: 5 })
+    const answer = await send('node', f.handler, {
+      method: 'PATCH',
+      url: '/files/abc',
+      headers: { ...TUS, ...OCTET, 'Upload-Offset': '0' },
+      body: 'hello',
+    })
+    expect(answer.status).toBe(204)
+    expect(answer.headers['x-processed']).toBe('thumbnail')
+  })
+
+  test('a slow hook stalls only the requests that wait for it', async () => {
+    let release: () => void = () => {}
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const f = await fixture({
+      hooks: {
+        handler: functionHooks({
+          preCreate: async (event) => {
+            if (event.Upload.MetaData.slow !== undefined) await gate
+            return {}
+          },
+        }),
+      },
+    })
+    await f.upload('abc', { Size: 11 }, 'hello')
+    const slow = send('node', f.handler, post({ 'Upload-Metadata': 'slow' }))
+    const fast = await send('node', f.handler, post())
+    expect(fast.status).toBe(201)
+    const head = await send('node', f.handler, { method: 'HEAD', url: '/files/abc', headers: TUS })
+    expect(head.status).toBe(200)
+    release()
+    expect((await slow).status).toBe(201)
+  })
+})
+
+describe('post-receive StopUpload', () => {
+  test('stops a running upload, terminates it and answers with the hook’s response', async () => {
+    const hooks = recorder((request) =>
+      request.Type === 'post-receive' && request.Event.Upload.Offset > 0
+        ? {
+            StopUpload: true,
+            HTTPResponse: { Body: 'quota exceeded\n', Header: { 'X-Quota': '0' } },
+          }
+        : {},
+    )
+    const f = await fixture({ hooks: { handler: hooks.handler, progressInterval: 50 } })
+    await f.upload('abc', { Size: 100_000 })
+    const server = await listen(f.handler)
+    try {
+      const patch = rawRequest(
+        server.port,
+        `PATCH /files/abc HTTP/1.1
+Host: tus.example
+Tus-Resumable: 1.0.0
+Content-Type: application/offset+octet-stream
+Upload-Offset: 0
+Content-Length: 100000`,
+      )
+      patch.socket.write(Buffer.alloc(10_000, 1))
+      const answer = await patch.response
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /)
+      expect(answer).toContain('quota exceeded')
+      expect(answer.toLowerCase()).toContain('x-quota: 0')
+      await until(() => hooks.types().includes('post-terminate'))
+      const head = await send('node', f.handler, {
+        method: 'HEAD',
+        url: '/files/abc',
+        headers: TUS,
+      })
+      expect(head.status).toBe(404)
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe('pre-terminate', () => {
+  test('can refuse a termination; the upload stays', async () => {
+    const f = await fixture({
+      hooks: {
+        handler: functionHooks({
+          preTerminate: (event) =>
+            event.Upload.MetaData.keep === 'yes'
+              ? { RejectTermination: true, HTTPResponse: { StatusCode: 423, Body: 'kept\n' } }
+              : {},
+        }),
+        enabled: ['pre-terminate'],
+      },
+    })
+    await f.upload('keep', { Size: 5, MetaData: { keep: 'yes' } })
+    await f.upload('drop', { Size: 5 })
+    const refused = await send('node', f.handler, {
+      method: 'DELETE',
+      url: '/files/keep',
+      headers: TUS,
+    })
+    expect(refused).toMatchObject({ status: 423, body: 'kept\n' })
+    const plain = await fixture({
+      hooks: {
+        handler: functionHooks({ preTerminate: () => ({ RejectTermination: true }) }),
+        enabled: ['pre-terminate'],
+      },
+    })
+    await plain.upload('x', { Size: 5 })
+    const code = await send('node', plain.handler, {
+      method: 'DELETE',
+      url: '/files/x',
+      headers: TUS,
+    })
+    expect(code.body).toBe(
+      'ERR_UPLOAD_TERMINATION_REJECTED: upload termination has been rejected by server\n',
+    )
+    expect(
+      (await send('node', f.handler, { method: 'DELETE', url: '/files/drop', headers: TUS }))
+        .status,
+    ).toBe(204)
+    expect((await readdir(f.dir)).sort()).toEqual(['keep', 'keep.info'])
+  })
+})
+
+describe('pre-access', () => {
+  const authorise = functionHooks({
+    preAccess: (event: HookEvent) =>
+      event.HTTPRequest.Header.Authorization?.[0] === 'Bearer letmein'
+        ? {}
+        : { RejectAccess: true, HTTPResponse: { StatusCode: 401, Body: 'no access\n' } },
+  })
+
+  test('refuses HEAD, PATCH, GET and DELETE without the token, allows them with it', async () => {
+    const f = await fixture({ hooks: { handler: authorise, enabled: ['pre-access'] } })
+    await f.upload('abc', { Size: 11 }, 'hello')
+    const calls = [
+      { method: 'HEAD', url: '/files/abc', headers: TUS },
+      { method: 'GET', url: '/files/abc' },
+      {
+        method: 'PATCH',
+        url: '/files/abc',
+        headers: { ...TUS, ...OCTET, 'Upload-Offset': '5' },
+        body: ' world',
+      },
+      { method: 'DELETE', url: '/files/abc', headers: TUS },
+    ]
+    for (const call of calls) {
+      const refused = await send('node', f.handler, call)
+      expect(refused.status, call.method).toBe(401)
+      if (call.method !== 'HEAD') expect(refused.body).toBe('no access\n')
+    }
+    expect((await f.store.getUpload('abc').then((u) => u.getInfo())).Offset).toBe(5)
+    for (const call of calls) {
+      const allowed = await send('node', f.handler, {
+        ...call,
+        headers: { ...call.headers, Authorization: 'Bearer letmein' },
+      })
+      expect(allowed.status, call.method).toBeLessThan(300)
+    }
+  })
+
+  test('a refusal without a response is 403 ERR_ACCESS_DENIED', async () => {
+    const f = await fixture({
+      hooks: {
+        handler: functionHooks({ preAccess: () => ({ RejectAccess: true }) }),
+        enabled: ['pre-access'],
+      },
+    })
+    await f.upload('abc', { Size: 11 }, 'hello')
+    const answer = await send('fetch', f.handler, { method: 'GET', url: '/files/abc' })
+    expect(answer.status).toBe(403)
+    expect(answer.body).toBe('ERR_ACCESS_DENIED: access to the upload has been denied by server\n')
+  })
+
+  test('is asked for each partial of a final concatenation', async () => {
+    const hooks = recorder((request) =>
+      request.Event.Upload.ID === 'b' ? { RejectAccess: true } : {},
+    )
+    const f = await fixture({ hooks: { handler: hooks.handler, enabled: ['pre-access'] } })
+    await f.upload('a', { Size: 1, IsPartial: true }, 'x')
+    await f.upload('b', { Size: 1, IsPartial: true }, 'y')
+    const answer = await send('node', f.handler, {
+      method: 'POST',
+      url: '/files/',
+      headers: { ...TUS, 'Upload-Concat': 'final;/files/a /files/b' },
+    })
+    expect(answer.status).toBe(403)
+    expect(hooks.calls.map((call) => call.Event.Upload.ID)).toEqual(['a', 'b'])
+    expect((await readdir(f.dir)).sort()).toEqual(['a', 'a.info', 'b', 'b.info'])
+  })
+
+  test('a refused request never interrupts an upload in progress', async () => {
+    const f = await fixture({ hooks: { handler: authorise, enabled: ['pre-access'] } })
+    await f.upload('abc', { Size: 100_000 })
+    const server = await listen(f.handler)
+    try {
+      const patch = rawRequest(
+        server.port,
+        `PATCH /files/abc HTTP/1.1
+Host: tus.example
+Tus-Resumable: 1.0.0
+Authorization: Bearer letmein
+Connection: close
+Content-Type: application/offset+octet-stream
+Upload-Offset: 0
+Content-Length: 100000`,
+      )
+      patch.socket.write(Buffer.alloc(1000, 1))
+      await sleep(50)
+      const head = await send('node', f.handler, {
+        method: 'HEAD',
+        url: '/files/abc',
+        headers: TUS,
+      })
+      expect(head.status).toBe(401)
+      patch.socket.write(Buffer.alloc(99_000, 1))
+      expect(await patch.response).toMatch(/^HTTP\/1\.1 204 /)
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe('options', () => {
+  test('an empty enabled list means tusd’s seven; unknown names are refused', async () => {
+    const f = await fixture({ hooks: { handler: functionHooks({}), enabled: [] } })
+    expect(f.handler.extensions).toContain('creation')
+    expect(() =>
+      createTusHandler({
+        store: f.store,
+        hooks: { handler: functionHooks({}), enabled: ['pre-nothing' as HookType] },
+      }),
+    ).toThrow(/unknown hook "pre-nothing"/)
+    expect(() => createTusHandler({ store: f.store, hooks: { handler: {} as never } })).toThrow(
+      /invoke/,
+    )
+    expect(() => functionHooks({ preCreate: 'no' } as unknown as HookFunctions)).toThrow(
+      /preCreate is not a function/,
+    )
+  })
+})
