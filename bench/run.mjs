@@ -32,6 +32,9 @@ const HELP = `usage: node bench/run.mjs [options]   (pnpm bench [options] builds
   --servers LIST      raw,ours (both); one alone gives a table without ratios
   --ours-cmd CMD      run CMD (by sh, with $PORT, $HOST, $UPLOAD_DIR set) instead of our server
   --ours-label NAME   label of that server in the results (ours)
+  --raw-cmd CMD       run CMD (by sh, as --ours-cmd) as the baseline instead of the raw Node
+                      server, e.g. an earlier build of ours, to compare two builds
+  --raw-label NAME    label of the baseline in the results (raw)
   --base-path PATH    upload path of the servers (/files/)
   --timeout S         seconds per scenario before it fails (300)
   --data-dir DIR      where upload directories and server logs go (bench/data)
@@ -46,6 +49,8 @@ const options = {
   servers: { type: 'string', default: 'raw,ours' },
   'ours-cmd': { type: 'string' },
   'ours-label': { type: 'string', default: 'ours' },
+  'raw-cmd': { type: 'string' },
+  'raw-label': { type: 'string', default: 'raw' },
   'base-path': { type: 'string' },
   timeout: { type: 'string', default: '300' },
   'data-dir': { type: 'string', default: join(bench, 'data') },
@@ -108,17 +113,20 @@ const splitArgs = (s) =>
   [...s.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3])
 const serverArgs = splitArgs(opt['server-args'])
 const oursLabel = opt['ours-label']
+const rawLabel = opt['raw-label']
 const cli = join(root, 'apps/server/dist/cli.js')
 const SERVERS = {
-  raw: {
-    describe: 'node bench/raw-server.mjs -host $HOST -port $PORT -upload-dir $UPLOAD_DIR',
-    command: (port, dir) => [
-      process.execPath,
-      [join(bench, 'raw-server.mjs'), '-host', HOST, '-port', port, '-upload-dir', dir].concat(
-        opt['base-path'] ? ['-base-path', basePath] : [],
-      ),
-    ],
-  },
+  [rawLabel]: opt['raw-cmd']
+    ? { describe: opt['raw-cmd'], command: () => ['/bin/sh', ['-c', `exec ${opt['raw-cmd']}`]] }
+    : {
+        describe: 'node bench/raw-server.mjs -host $HOST -port $PORT -upload-dir $UPLOAD_DIR',
+        command: (port, dir) => [
+          process.execPath,
+          [join(bench, 'raw-server.mjs'), '-host', HOST, '-port', port, '-upload-dir', dir].concat(
+            opt['base-path'] ? ['-base-path', basePath] : [],
+          ),
+        ],
+      },
   [oursLabel]: opt['ours-cmd']
     ? {
         describe: opt['ours-cmd'],
@@ -137,7 +145,10 @@ const SERVERS = {
         ],
       },
 }
-const labels = opt.servers.split(',').map((s) => (s.trim() === 'ours' ? oursLabel : s.trim()))
+const labels = opt.servers.split(',').map((s) => {
+  const name = s.trim()
+  return name === 'ours' ? oursLabel : name === 'raw' ? rawLabel : name
+})
 for (const l of labels) if (!SERVERS[l]) fail(`--servers: unknown server ${l} (raw, ours)`)
 if (labels.includes(oursLabel) && !opt['ours-cmd'] && !existsSync(cli)) {
   fail(`${relative(process.cwd(), cli)} not found: build it first (pnpm build; pnpm bench does)`)
@@ -295,7 +306,7 @@ record({
   runs,
   mib,
   scenarios: only,
-  baseline: 'raw',
+  baseline: rawLabel,
   subject: oursLabel,
   commands: Object.fromEntries(labels.map((l) => [l, SERVERS[l].describe])),
 })
