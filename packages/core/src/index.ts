@@ -7,7 +7,10 @@ export {
   type TusErrorResponse,
 } from './errors.js'
 export { type FileInfo, isComplete, newFileInfo } from './file-info.js'
-export { toHookResponse } from './hook-response.js'
+export { marshalHookRequest } from './hook-json/encode.js'
+export { HookResponseError } from './hook-json/errors.js'
+export { canonicalHeaderKey, isHeaderName, isHeaderValue } from './hook-json/headers.js'
+export { parseHookResponse, toHookResponse } from './hook-json/response.js'
 export {
   BLOCKING_HOOKS,
   DEFAULT_ENABLED_HOOKS,
