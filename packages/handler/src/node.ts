@@ -52,11 +52,22 @@ function toTusRequest(req: IncomingMessage): TusRequest {
     secure: (socket as TLSSocket).encrypted === true,
     // A getter: the peer address costs a system call, and few requests need it.
     get remoteAddr() {
-      return `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`
+      return hostPort(socket.remoteAddress, socket.remotePort)
     },
     body: req,
     bodyError: classifyBodyError,
   }
+}
+
+/**
+ * `ip:port` as Go writes a peer address: an IPv4 client of a dual-stack socket
+ * is plain IPv4 (not `::ffff:1.2.3.4`), an IPv6 one is bracketed.
+ */
+export function hostPort(address: string | undefined, port: number | undefined): string {
+  let host = address ?? ''
+  if (host.startsWith('::ffff:') && host.includes('.')) host = host.slice('::ffff:'.length)
+  else if (host.includes(':')) host = `[${host}]`
+  return `${host}:${port ?? ''}`
 }
 
 /** A reset connection (RST) is ERR_CONNECTION_RESET; any other early end ERR_UNEXPECTED_EOF. */

@@ -138,6 +138,33 @@ describe('pre-create', () => {
     }
   })
 
+  test('an answer the handler could not send is 502, logged as the response being invalid', async () => {
+    const errors: unknown[] = []
+    const logger = {
+      ...silentLogger,
+      error: (event: string, fields?: LogFields) => {
+        errors.push({ event, ...fields })
+      },
+    }
+    const f = await fixture({
+      logger,
+      hooks: {
+        handler: functionHooks({ preCreate: () => ({ HTTPResponse: { StatusCode: 1000 } }) }),
+      },
+    })
+    const answer = await send('fetch', f.handler, post())
+    expect(answer.status).toBe(502)
+    expect(answer.body).toBe('ERR_HOOK_FAILED: the pre-create hook failed\n')
+    expect(errors[0]).toEqual({
+      event: 'HookInvocationError',
+      type: 'pre-create',
+      id: '',
+      error:
+        'the response is invalid: HookResponse.HTTPResponse.StatusCode must be 0 (unset) or 200..599, got 1000',
+    })
+    expect(await readdir(f.dir)).toEqual([])
+  })
+
   test('a hook that times out is 504 ERR_HOOK_TIMEOUT', async () => {
     const { tusError } = await import('@tus/core')
     const f = await fixture({
@@ -307,6 +334,29 @@ describe('the events of an upload', () => {
     expect(head.status).toBe(200)
     release()
     expect((await slow).status).toBe(201)
+  })
+})
+
+describe('the request as hooks see it', () => {
+  test('UTF-8 header bytes arrive as the characters they encode, as from tusd', async () => {
+    const hooks = recorder()
+    const f = await fixture({ hooks: { handler: hooks.handler, enabled: ['pre-create'] } })
+    const server = await listen(f.handler)
+    try {
+      const req = rawRequest(
+        server.port,
+        `POST /files/ HTTP/1.1
+Host: tus.example
+Connection: close
+Tus-Resumable: 1.0.0
+Upload-Length: 5
+X-File-Name: Grüße.txt`, // written to the socket as UTF-8
+      )
+      expect(await req.response).toMatch(/^HTTP\/1\.1 201 /)
+      expect(hooks.calls[0]!.Event.HTTPRequest.Header['X-File-Name']).toEqual(['Grüße.txt'])
+    } finally {
+      await server.close()
+    }
   })
 })
 

@@ -1,3 +1,5 @@
+import { describe, expect, test } from 'vitest'
+import { hostPort } from '../src/node.js'
 import { TUS, table } from './harness.js'
 
 table('routing', [
@@ -130,3 +132,12 @@ table('routing', [
     responseHeaders: { Location: /^https:\/\/cdn\.example\/files\/[0-9a-f]{32}$/ },
   },
 ])
+
+describe('peer addresses, as Go writes them', () => {
+  test('IPv4, IPv4 mapped into IPv6, and IPv6', () => {
+    expect(hostPort('127.0.0.1', 5000)).toBe('127.0.0.1:5000')
+    expect(hostPort('::ffff:10.1.2.3', 80)).toBe('10.1.2.3:80')
+    expect(hostPort('::1', 443)).toBe('[::1]:443')
+    expect(hostPort(undefined, undefined)).toBe(':')
+  })
+})

@@ -1,4 +1,4 @@
-import type { FileInfo, HookEvent, HookHTTPRequest } from '@tus/core'
+import { canonicalHeaderKey, type FileInfo, type HookEvent, type HookHTTPRequest } from '@tus/core'
 import type { TusRequest } from '../exchange.js'
 
 /**
@@ -11,8 +11,9 @@ export function hookHttpRequest(req: TusRequest, method: string): HookHTTPReques
   for (const [name, values] of Object.entries(req.headers())) {
     const key = canonicalHeaderKey(name)
     const list = Header[key]
-    if (list === undefined) Header[key] = [...values]
-    else list.push(...values)
+    const decoded = values.map(headerText)
+    if (list === undefined) Header[key] = decoded
+    else list.push(...decoded)
   }
   if (Header.Host === undefined) {
     const host = req.header('host')
@@ -35,17 +36,13 @@ export function hookEvent(http: HookHTTPRequest, info: FileInfo): HookEvent {
 }
 
 /**
- * Go's textproto.CanonicalMIMEHeaderKey: the first letter and every letter
- * after a hyphen upper case, the rest lower case; a name with a character
- * that is not a token character is left as it is.
+ * A header value as text. Node (and fetch's Headers) read header bytes as
+ * Latin-1; Go keeps the bytes, and its JSON encoder reads them as UTF-8. So a
+ * client's UTF-8 (a file name in a custom header, say) reaches the hook as the
+ * same characters it would from tusd. ASCII, nearly every value, is untouched.
  */
-export function canonicalHeaderKey(name: string): string {
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) return name
-  let out = ''
-  let upper = true
-  for (const ch of name) {
-    out += upper ? ch.toUpperCase() : ch.toLowerCase()
-    upper = ch === '-'
-  }
-  return out
+function headerText(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is the point
+  if (!/[^\x00-\x7f]/.test(value)) return value
+  return Buffer.from(value, 'latin1').toString('utf8')
 }

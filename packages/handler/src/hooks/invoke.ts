@@ -4,6 +4,7 @@ import {
   type HookEvent,
   type HookHandler,
   type HookResponse,
+  HookResponseError,
   type HookType,
   hasErrorCode,
   isHookType,
@@ -133,6 +134,7 @@ async function invoke(
       { Type: type, Event: event },
       signal === undefined ? {} : { signal },
     )
+    // Every provider's answer, parsed from JSON or returned by a function, by Go's rules.
     const response = toHookResponse(answer)
     hooks.logger.debug('HookInvocationFinish', { type, id })
     return response
@@ -154,6 +156,8 @@ function clientError(type: HookType, err: unknown): TusError {
 }
 
 function describe(err: unknown): string {
+  // Its message completes "the response ...".
+  if (err instanceof HookResponseError) return `the response ${err.message}`
   if (err instanceof Error) return err.message
   return String(err)
 }
