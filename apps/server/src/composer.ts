@@ -12,6 +12,7 @@ import {
 import { MemoryLocker } from '@tus/memorylocker'
 import { formatDuration } from './duration.js'
 import type { Flags } from './flags.js'
+import { composeHooks, type HookFlags } from './hooks.js'
 import type { CliLogger } from './log.js'
 
 /**
@@ -35,7 +36,8 @@ export type ComposeFlags = Pick<
   | 'networkTimeout'
   | 'acquireLockTimeout'
 > &
-  CorsFlags
+  CorsFlags &
+  HookFlags
 
 export type CorsFlags = Pick<
   Flags,
@@ -83,6 +85,7 @@ export async function composeHandler(
       `Unfinished uploads expire ${formatDuration(flags.expiration)} after their last write; looking for them every ${formatDuration(flags.expirationInterval)}.`,
     )
   }
+  const hooks = await composeHooks(flags, logger)
   return createTusHandler({
     store: new FileStore({ directory: flags.uploadDir }),
     locker: new MemoryLocker(),
@@ -97,6 +100,7 @@ export async function composeHandler(
     networkTimeout: flags.networkTimeout,
     acquireLockTimeout: flags.acquireLockTimeout,
     cors: corsOptions(flags),
+    ...(hooks === undefined ? {} : { hooks }),
     logger: handlerLogger,
   })
 }

@@ -1,5 +1,5 @@
 import { parseDuration } from './duration.js'
-import type { LogFormat } from './flag-specs.js'
+import type { LogFormat } from './flag-types.js'
 
 /**
  * How flag values are read. Each parser throws an Error whose message says

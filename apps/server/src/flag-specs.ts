@@ -9,6 +9,17 @@ import {
   parseLogFormat,
   parseOriginPattern,
 } from './flag-parsers.js'
+import { HOOK_FLAG_SPECS } from './flag-specs-hooks.js'
+import {
+  CORS,
+  type FlagSpec,
+  LISTENING,
+  MONITORING,
+  PROTOCOL,
+  STORAGE,
+  spec,
+  TIMEOUTS,
+} from './flag-types.js'
 
 /**
  * The table of flags: tusd's names, groups, defaults and usage texts, and how
@@ -16,83 +27,13 @@ import {
  * binary with a clear message instead of failing later.
  */
 
-export type LogFormat = 'text' | 'json'
-
-/** Parsed flags. Durations are in milliseconds; `uploadDir` is absolute. */
-export interface Flags {
-  host: string
-  /** 0 lets the system pick a free port. */
-  port: number
-  /** Starts and ends with `/`. */
-  basePath: string
-  behindProxy: boolean
-  disableDownload: boolean
-  disableTermination: boolean
-  disableConcatenation: boolean
-  /** Bytes; 0 for no limit. */
-  maxSize: number
-  /** ms after the last write at which unfinished uploads expire; 0 for never. */
-  expiration: number
-  /** ms between sweeps of expired uploads. */
-  expirationInterval: number
-  disableCors: boolean
-  /** A JavaScript regular expression the whole Origin must match (checked to compile). */
-  corsAllowOrigin: string
-  corsAllowCredentials: boolean
-  /** Appended to the handler's default list when not empty, as tusd does. */
-  corsAllowMethods: string
-  /** Appended to the handler's default list when not empty, as tusd does. */
-  corsAllowHeaders: string
-  /** Appended to the handler's default list when not empty, as tusd does. */
-  corsExposeHeaders: string
-  /** Seconds. */
-  corsMaxAge: number
-  uploadDir: string
-  showGreeting: boolean
-  version: boolean
-  verbose: boolean
-  logFormat: LogFormat
-  networkTimeout: number
-  shutdownTimeout: number
-  acquireLockTimeout: number
-}
-
-/** How -help names a flag's value (Go's flag.UnquoteUsage); booleans take none. */
-export type FlagType = 'bool' | 'string' | 'int' | 'duration'
-
-export interface FlagSpec {
-  readonly name: string
-  readonly key: keyof Flags
-  readonly type: FlagType
-  readonly group: string
-  readonly usage: string
-  /** The default as it would be typed on the command line. */
-  readonly defaultValue: string
-  /** Parses a value; throws an Error whose message says what is wrong. */
-  readonly parse: (value: string, cwd: string) => Flags[keyof Flags]
-}
-
-function spec<K extends keyof Flags>(
-  name: string,
-  key: K,
-  type: FlagType,
-  group: string,
-  defaultValue: string,
-  usage: string,
-  parse: (value: string, cwd: string) => Flags[K],
-): FlagSpec {
-  return { name, key, type, group, usage, defaultValue, parse }
-}
-
-const LISTENING = 'Listening options'
-const PROTOCOL = 'Upload protocol options'
-const CORS = 'CORS options'
-const STORAGE = 'File storage option'
-const MONITORING = 'Monitoring, profiling, logging options'
-const TIMEOUTS = 'Timeout options'
-
-/** Group names in the order tusd's -help lists them. */
-export const GROUPS: readonly string[] = [LISTENING, PROTOCOL, CORS, STORAGE, MONITORING, TIMEOUTS]
+export {
+  type FlagSpec,
+  type Flags,
+  type FlagType,
+  GROUPS,
+  type LogFormat,
+} from './flag-types.js'
 
 const text = (value: string) => value
 const bool = (value: string) => parseBool(value)
@@ -248,6 +189,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
       return resolve(cwd, v)
     },
   ),
+  ...HOOK_FLAG_SPECS,
   spec(
     'show-greeting',
     'showGreeting',
@@ -306,14 +248,21 @@ const TUSD_ONLY = new Set([
   'filelock-acquirer-poll-interval',
   'dir-perms',
   'file-perms',
-  'progress-hooks-interval',
   'expose-metrics',
   'metrics-path',
   'expose-pprof',
   'show-startup-logs',
   'request-completion-timeout',
 ])
-const TUSD_ONLY_PREFIXES = ['tls-', 's3-', 'gcs-', 'azure-', 'hooks-', 'pprof-']
+const TUSD_ONLY_PREFIXES = [
+  'tls-',
+  's3-',
+  'gcs-',
+  'azure-',
+  'hooks-grpc',
+  'hooks-http-skip-verify',
+  'pprof-',
+]
 
 export function isTusdOnly(name: string): boolean {
   return TUSD_ONLY.has(name) || TUSD_ONLY_PREFIXES.some((prefix) => name.startsWith(prefix))

@@ -1,0 +1,104 @@
+import type { HookType } from '@tus/core'
+
+/**
+ * The shape of the flag table: the parsed flags, how one flag is described,
+ * and tusd's -help groups. The table itself is in flag-specs.ts.
+ */
+
+export type LogFormat = 'text' | 'json'
+
+/** Parsed flags. Durations are in milliseconds; `uploadDir` is absolute. */
+export interface Flags {
+  host: string
+  /** 0 lets the system pick a free port. */
+  port: number
+  /** Starts and ends with `/`. */
+  basePath: string
+  behindProxy: boolean
+  disableDownload: boolean
+  disableTermination: boolean
+  disableConcatenation: boolean
+  /** Bytes; 0 for no limit. */
+  maxSize: number
+  /** ms after the last write at which unfinished uploads expire; 0 for never. */
+  expiration: number
+  /** ms between sweeps of expired uploads. */
+  expirationInterval: number
+  disableCors: boolean
+  /** A JavaScript regular expression the whole Origin must match (checked to compile). */
+  corsAllowOrigin: string
+  corsAllowCredentials: boolean
+  /** Appended to the handler's default list when not empty, as tusd does. */
+  corsAllowMethods: string
+  /** Appended to the handler's default list when not empty, as tusd does. */
+  corsAllowHeaders: string
+  /** Appended to the handler's default list when not empty, as tusd does. */
+  corsExposeHeaders: string
+  /** Seconds. */
+  corsMaxAge: number
+  uploadDir: string
+  /** Hooks: at most one provider is used, in tusd's order of precedence (dir, http, plugin). */
+  hooksDir: string
+  hooksHttp: string
+  hooksHttpForwardHeaders: string[]
+  hooksHttpRetry: number
+  hooksHttpBackoff: number
+  hooksHttpTimeout: number
+  hooksHttpSizeLimit: number
+  hooksPlugin: string
+  hooksEnabledEvents: HookType[]
+  progressHooksInterval: number
+  showGreeting: boolean
+  version: boolean
+  verbose: boolean
+  logFormat: LogFormat
+  networkTimeout: number
+  shutdownTimeout: number
+  acquireLockTimeout: number
+}
+
+/** How -help names a flag's value (Go's flag.UnquoteUsage); booleans take none. */
+export type FlagType = 'bool' | 'string' | 'int' | 'duration'
+
+export interface FlagSpec {
+  readonly name: string
+  readonly key: keyof Flags
+  readonly type: FlagType
+  readonly group: string
+  readonly usage: string
+  /** The default as it would be typed on the command line. */
+  readonly defaultValue: string
+  /** Parses a value; throws an Error whose message says what is wrong. */
+  readonly parse: (value: string, cwd: string) => Flags[keyof Flags]
+}
+
+export function spec<K extends keyof Flags>(
+  name: string,
+  key: K,
+  type: FlagType,
+  group: string,
+  defaultValue: string,
+  usage: string,
+  parse: (value: string, cwd: string) => Flags[K],
+): FlagSpec {
+  return { name, key, type, group, usage, defaultValue, parse }
+}
+
+export const LISTENING = 'Listening options'
+export const PROTOCOL = 'Upload protocol options'
+export const CORS = 'CORS options'
+export const STORAGE = 'File storage option'
+export const HOOKS = 'Hook options'
+export const MONITORING = 'Monitoring, profiling, logging options'
+export const TIMEOUTS = 'Timeout options'
+
+/** Group names in the order tusd's -help lists them. */
+export const GROUPS: readonly string[] = [
+  LISTENING,
+  PROTOCOL,
+  CORS,
+  STORAGE,
+  HOOKS,
+  MONITORING,
+  TIMEOUTS,
+]
