@@ -1,6 +1,9 @@
 import {
+  type ErrorCode,
   type FileInfo,
   type HookEvent,
+  type HookResponse,
+  type HookType,
   isTerminaterDataStore,
   isValidUploadId,
   tusError,
@@ -24,6 +27,50 @@ export function eventOf(ctx: RequestContext, req: TusRequest, info: FileInfo): H
   return hookEvent(ctx.hookRequest, info)
 }
 
+/** The refusals a blocking hook can answer with, and the error each becomes. */
+const REFUSALS = {
+  'pre-create': ['RejectUpload', 'ERR_UPLOAD_REJECTED'],
+  'pre-terminate': ['RejectTermination', 'ERR_UPLOAD_TERMINATION_REJECTED'],
+  'pre-access': ['RejectAccess', 'ERR_ACCESS_DENIED'],
+  'pre-finish': undefined,
+} as const satisfies Partial<
+  Record<HookType, readonly [keyof HookResponse & `Reject${string}`, ErrorCode] | undefined>
+>
+
+/**
+ * Calls blocking hook `type` about `info` and waits: a refusal throws its
+ * error shaped by the hook's HTTPResponse; otherwise that HTTPResponse goes on
+ * the answer. Undefined when the hook is not enabled.
+ */
+async function ask(
+  config: Config,
+  ctx: RequestContext,
+  req: TusRequest,
+  type: keyof typeof REFUSALS,
+  info: FileInfo,
+): Promise<HookResponse | undefined> {
+  const hooks = config.hooks
+  if (!isEnabled(hooks, type)) return undefined
+  const answer = await callHook(hooks, ctx, type, eventOf(ctx, req, info))
+  const refusal = REFUSALS[type]
+  if (refusal !== undefined && answer[refusal[0]] === true) {
+    throw hookError(refusal[1], answer.HTTPResponse)
+  }
+  ctx.mergeHookHttp(answer.HTTPResponse)
+  return answer
+}
+
+/** Sends notification `type` about `info`, if enabled; the request does not wait. */
+function tell(
+  config: Config,
+  ctx: RequestContext,
+  req: TusRequest,
+  type: HookType,
+  info: FileInfo,
+) {
+  if (isEnabled(config.hooks, type)) void notifyHook(config.hooks, type, eventOf(ctx, req, info))
+}
+
 /** tusd's rule for ids from pre-create: URL-safe characters, no leading or trailing slash. */
 const HOOK_ID = /^[A-Za-z0-9\-._~%!$'()*+,;=/:@]*$/
 
@@ -39,17 +86,12 @@ export async function preCreate(
   req: TusRequest,
   info: FileInfo,
 ): Promise<void> {
-  const hooks = config.hooks
-  if (!isEnabled(hooks, 'pre-create')) return
-  const answer = await callHook(hooks, ctx, 'pre-create', eventOf(ctx, req, info))
-  if (answer.RejectUpload) throw hookError('ERR_UPLOAD_REJECTED', answer.HTTPResponse)
-  ctx.mergeHookHttp(answer.HTTPResponse)
-  const changes = answer.ChangeFileInfo
+  const changes = (await ask(config, ctx, req, 'pre-create', info))?.ChangeFileInfo
   if (changes === undefined) return
   if (changes.ID) {
     const id = changes.ID
     if (!HOOK_ID.test(id) || id.startsWith('/') || id.endsWith('/') || !isValidUploadId(id)) {
-      hooks.logger.error('HookInvocationError', {
+      config.logger.error('HookInvocationError', {
         type: 'pre-create',
         error: `invalid upload ID ${JSON.stringify(id)}`,
       })
@@ -65,9 +107,7 @@ export async function preCreate(
 
 /** post-create, once the upload exists and before its first byte. */
 export function postCreate(config: Config, ctx: RequestContext, req: TusRequest, info: FileInfo) {
-  if (isEnabled(config.hooks, 'post-create')) {
-    void notifyHook(config.hooks, 'post-create', eventOf(ctx, req, info))
-  }
+  tell(config, ctx, req, 'post-create', info)
 }
 
 /**
@@ -83,11 +123,7 @@ export async function preAccess(
   req: TusRequest,
   info: FileInfo,
 ): Promise<void> {
-  const hooks = config.hooks
-  if (!isEnabled(hooks, 'pre-access')) return
-  const answer = await callHook(hooks, ctx, 'pre-access', eventOf(ctx, req, info))
-  if (answer.RejectAccess) throw hookError('ERR_ACCESS_DENIED', answer.HTTPResponse)
-  ctx.mergeHookHttp(answer.HTTPResponse)
+  await ask(config, ctx, req, 'pre-access', info)
 }
 
 /** pre-access for upload `id`: looks it up without its lock first (404 as usual). */
@@ -109,14 +145,8 @@ export async function finishHooks(
   req: TusRequest,
   info: FileInfo,
 ): Promise<void> {
-  const hooks = config.hooks
-  if (hooks === undefined) return
-  if (isEnabled(hooks, 'pre-finish')) {
-    const answer = await callHook(hooks, ctx, 'pre-finish', eventOf(ctx, req, info))
-    ctx.mergeHookHttp(answer.HTTPResponse)
-  }
-  if (isEnabled(hooks, 'post-finish'))
-    void notifyHook(hooks, 'post-finish', eventOf(ctx, req, info))
+  await ask(config, ctx, req, 'pre-finish', info)
+  tell(config, ctx, req, 'post-finish', info)
 }
 
 /**
@@ -130,13 +160,7 @@ export async function preTerminate(
   req: TusRequest,
   info: FileInfo,
 ): Promise<void> {
-  const hooks = config.hooks
-  if (!isEnabled(hooks, 'pre-terminate')) return
-  const answer = await callHook(hooks, ctx, 'pre-terminate', eventOf(ctx, req, info))
-  if (answer.RejectTermination) {
-    throw hookError('ERR_UPLOAD_TERMINATION_REJECTED', answer.HTTPResponse)
-  }
-  ctx.mergeHookHttp(answer.HTTPResponse)
+  await ask(config, ctx, req, 'pre-terminate', info)
 }
 
 /** post-terminate, after the upload is gone. */
@@ -146,9 +170,7 @@ export function postTerminate(
   req: TusRequest,
   info: FileInfo,
 ) {
-  if (isEnabled(config.hooks, 'post-terminate')) {
-    void notifyHook(config.hooks, 'post-terminate', eventOf(ctx, req, info))
-  }
+  tell(config, ctx, req, 'post-terminate', info)
 }
 
 /**
