@@ -12,6 +12,7 @@ const alias = [
   { find: /^@tus\/handler$/, replacement: src('handler') },
   { find: /^@tus\/filestore$/, replacement: src('filestore') },
   { find: /^@tus\/memorylocker$/, replacement: src('memorylocker') },
+  { find: /^@tus\/filelocker$/, replacement: src('filelocker') },
   { find: /^@tus\/hooks-file$/, replacement: src('hooks-file') },
   { find: /^@tus\/hooks-http$/, replacement: src('hooks-http') },
 ]

@@ -1,0 +1,309 @@
+import { type Lock, tusError } from '@tus/core'
+import type { Hold } from './hold.js'
+import { type Attempt, FileMutex } from './mutex.js'
+import type { Settings } from './options.js'
+import { type LockPaths, lockPaths } from './paths.js'
+import { FolderWatch } from './watch.js'
+
+/** A handle queued for a lock. */
+interface Waiter {
+  readonly lock: FileLock
+  readonly requestRelease: () => void
+  readonly resolve: () => void
+  readonly reject: (err: unknown) => void
+  readonly signal: AbortSignal
+  readonly onAbort: () => void
+}
+
+/**
+ * This process's state for one upload: which handle holds the lock and who
+ * waits, oldest first. An id this process neither holds nor waits for has no
+ * entry. While `hold` is set this process holds the lock directory, and
+ * `holder` is the handle it lent it to.
+ */
+interface Entry {
+  readonly paths: LockPaths
+  holder: FileLock | undefined
+  holderRelease: () => void
+  readonly waiters: Waiter[]
+  hold: Hold | undefined
+  /** The acquisition loop or a release, while one runs. */
+  task: Promise<void> | undefined
+  /** Something changed (a folder event, a waiter left): ends the current pause early. */
+  wake: () => void
+  /** A wake-up arrived while no pause was running: the next pause is skipped. */
+  woken: boolean
+}
+
+const done: Promise<void> = Promise.resolve()
+
+/** At most this many attempts in a row without pausing, when locks come and go. */
+const IMMEDIATE_RETRIES = 8
+
+/**
+ * Locks upload ids for the handles of one FileLocker. Within the process it
+ * works as the memory locker does: a FIFO queue per id, release requests
+ * delivered by calling the holder's callback, and hand-over from one handle
+ * to the next without giving up the lock directory. Only the head of the
+ * queue competes for the lock directory with other processes (FileMutex),
+ * retrying every acquirerPollInterval and whenever the folder watcher reports
+ * a change; each failed attempt leaves a release request for the holder.
+ *
+ * While a process holds the directory and another process waits, every
+ * handle that gets the lock here is asked to release (the other process
+ * "asks each new holder in turn"); once the local queue is empty the
+ * directory is released and the other process takes it.
+ */
+export class LockTable {
+  readonly #settings: Settings
+  readonly #mutex: FileMutex
+  readonly #watch: FolderWatch
+  readonly #entries = new Map<string, Entry>()
+  #closed: Error | undefined
+
+  constructor(settings: Settings) {
+    this.#settings = settings
+    this.#mutex = new FileMutex(settings)
+    this.#watch = new FolderWatch(settings.watch, settings.logger)
+  }
+
+  lock(handle: FileLock, signal: AbortSignal, requestRelease: () => void): Promise<void> {
+    if (this.#closed !== undefined) return Promise.reject(this.#closed)
+    const paths = lockPaths(this.#settings.directory, handle.id)
+    if (paths === undefined) return Promise.reject(tusError('ERR_UPLOAD_NOT_FOUND'))
+    const existing = this.#entries.get(paths.lock)
+    if (existing?.holder === handle) return done
+    if (handle.waiting) {
+      return Promise.reject(new Error(`lock ${handle.id}: this handle is already waiting`))
+    }
+    // Held or fought for: an aborted signal gives up at once. A free lock is
+    // taken whatever the signal says, as in tusd.
+    if (existing !== undefined && signal.aborted) {
+      return Promise.reject(tusError('ERR_LOCK_TIMEOUT', { cause: signal.reason }))
+    }
+    const entry = existing ?? this.#newEntry(paths)
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        if (!this.#leave(entry, waiter)) return
+        reject(tusError('ERR_LOCK_TIMEOUT', { cause: signal.reason }))
+      }
+      const waiter: Waiter = { lock: handle, requestRelease, resolve, reject, signal, onAbort }
+      signal.addEventListener('abort', onAbort, { once: true })
+      entry.waiters.push(waiter)
+      handle.waiting = true
+      if (entry.holder === undefined) {
+        this.#drive(entry)
+        return
+      }
+      // Last, with the queue consistent: the holder may unlock synchronously.
+      try {
+        entry.holderRelease()
+      } catch (err) {
+        // The holder's callback failed: leave no trace, report it to this caller.
+        if (this.#leave(entry, waiter)) reject(err)
+      }
+    })
+  }
+
+  async unlock(handle: FileLock): Promise<void> {
+    const paths = lockPaths(this.#settings.directory, handle.id)
+    const entry = paths === undefined ? undefined : this.#entries.get(paths.lock)
+    if (entry === undefined || entry.holder !== handle || entry.hold === undefined) return
+    const hold = entry.hold
+    // A lost lock is not handed on: the waiters compete for it anew.
+    const next = hold.lost ? undefined : entry.waiters.shift()
+    if (next !== undefined) {
+      this.#grant(entry, next)
+      return
+    }
+    entry.holder = undefined
+    entry.hold = undefined
+    const task = hold.release().finally(() => {
+      entry.task = undefined
+      this.#drive(entry)
+    })
+    entry.task = task
+    await task
+  }
+
+  /**
+   * Rejects every waiter, releases every lock directory this locker holds
+   * and refuses new locks. Handles that held a lock no longer do (their
+   * unlock does nothing).
+   */
+  async close(): Promise<void> {
+    this.#closed ??= new Error('FileLocker: closed')
+    const tasks: Promise<void>[] = []
+    for (const entry of [...this.#entries.values()]) {
+      this.#failAll(entry, this.#closed)
+      const hold = entry.hold
+      if (hold !== undefined) {
+        entry.holder = undefined
+        entry.hold = undefined
+        tasks.push(hold.release())
+      }
+      if (entry.task !== undefined) tasks.push(entry.task)
+      this.#drive(entry)
+    }
+    await Promise.all(tasks)
+  }
+
+  #newEntry(paths: LockPaths): Entry {
+    const entry: Entry = {
+      paths,
+      holder: undefined,
+      holderRelease: () => {},
+      waiters: [],
+      hold: undefined,
+      task: undefined,
+      wake: () => {
+        entry.woken = true
+      },
+      woken: false,
+    }
+    this.#entries.set(paths.lock, entry)
+    return entry
+  }
+
+  /** Removes a waiter that gives up; false if it was not queued (any more). */
+  #leave(entry: Entry, waiter: Waiter): boolean {
+    const index = entry.waiters.indexOf(waiter)
+    if (index < 0) return false
+    entry.waiters.splice(index, 1)
+    waiter.signal.removeEventListener('abort', waiter.onAbort)
+    waiter.lock.waiting = false
+    // Lets an acquisition loop with nobody left end now rather than at its next poll.
+    if (entry.waiters.length === 0) entry.wake()
+    return true
+  }
+
+  #failAll(entry: Entry, err: unknown): void {
+    for (const waiter of [...entry.waiters]) {
+      if (this.#leave(entry, waiter)) waiter.reject(err)
+    }
+  }
+
+  /** Lends the lock to `waiter` (this process holds the directory). */
+  #grant(entry: Entry, waiter: Waiter): void {
+    waiter.signal.removeEventListener('abort', waiter.onAbort)
+    waiter.lock.waiting = false
+    entry.holder = waiter.lock
+    entry.holderRelease = waiter.requestRelease
+    waiter.resolve()
+    // In a microtask, so that the new holder's `await lock()` resumes first:
+    // it holds the lock before it hears that others want it.
+    queueMicrotask(() => {
+      if (entry.holder !== waiter.lock) return
+      if (entry.waiters.length > 0 || entry.hold?.releaseRequested) this.#askHolder(entry)
+    })
+  }
+
+  /** Calls the holder's requestRelease outside of lock(): a failure is logged, never thrown. */
+  #askHolder(entry: Entry): void {
+    try {
+      entry.holderRelease()
+    } catch (err) {
+      this.#settings.logger.error('RequestReleaseError', {
+        id: entry.paths.id,
+        error: String(err),
+      })
+    }
+  }
+
+  /** Moves an entry on: starts acquiring for its waiters, or forgets it. */
+  #drive(entry: Entry): void {
+    if (entry.holder !== undefined || entry.task !== undefined) return
+    if (entry.waiters.length === 0) {
+      if (this.#entries.get(entry.paths.lock) === entry) this.#entries.delete(entry.paths.lock)
+      return
+    }
+    const task = this.#acquire(entry)
+      // Not expected (attempts report their errors): fail the waiters rather than hang them.
+      .catch((err: unknown) => this.#failAll(entry, err))
+      .finally(() => {
+        entry.task = undefined
+        this.#drive(entry)
+      })
+    entry.task = task
+  }
+
+  /** Competes for the lock directory on behalf of the head of the queue. */
+  async #acquire(entry: Entry): Promise<void> {
+    const { paths } = entry
+    const unsubscribe = this.#watch.subscribe(paths.folder, paths.lockName, () => entry.wake())
+    try {
+      let immediate = 0
+      while (entry.waiters.length > 0) {
+        let attempt: Attempt
+        try {
+          attempt = await this.#mutex.tryAcquire(paths)
+        } catch (err) {
+          this.#failAll(entry, err)
+          return
+        }
+        if (attempt.kind === 'acquired') {
+          const next = entry.waiters.shift()
+          if (next === undefined || this.#closed !== undefined) {
+            if (next !== undefined) entry.waiters.unshift(next)
+            await attempt.hold.release()
+            return
+          }
+          const hold = attempt.hold
+          entry.hold = hold
+          hold.onRequest = () => {
+            if (entry.hold === hold && entry.holder !== undefined) this.#askHolder(entry)
+          }
+          this.#grant(entry, next)
+          return
+        }
+        // Waiters that came with an aborted signal have had their one attempt.
+        for (const waiter of [...entry.waiters]) if (waiter.signal.aborted) waiter.onAbort()
+        if (attempt.kind === 'retry' && immediate++ < IMMEDIATE_RETRIES) continue
+        immediate = 0
+        await this.#pause(entry)
+      }
+    } finally {
+      unsubscribe()
+    }
+  }
+
+  /** Waits acquirerPollInterval, or less if the folder watcher or a leaving waiter wakes us. */
+  #pause(entry: Entry): Promise<void> {
+    if (entry.woken) {
+      entry.woken = false
+      return done
+    }
+    return new Promise<void>((resolve) => {
+      // Ref'd on purpose: a pending lock() keeps the process alive, as pending I/O does.
+      const timer = setTimeout(() => entry.wake(), this.#settings.acquirerPollInterval)
+      entry.wake = () => {
+        clearTimeout(timer)
+        entry.wake = () => {
+          entry.woken = true
+        }
+        resolve()
+      }
+    })
+  }
+}
+
+/** A handle for the lock of one upload id; nothing is acquired until lock(). */
+export class FileLock implements Lock {
+  readonly id: string
+  readonly #table: LockTable
+  /** Set while this handle waits in a queue (one wait at a time). */
+  waiting = false
+
+  constructor(table: LockTable, id: string) {
+    this.#table = table
+    this.id = id
+  }
+
+  lock(signal: AbortSignal, requestRelease: () => void): Promise<void> {
+    return this.#table.lock(this, signal, requestRelease)
+  }
+
+  unlock(): Promise<void> {
+    return this.#table.unlock(this)
+  }
+}

@@ -1,0 +1,205 @@
+import { getEventListeners } from 'node:events'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { hasErrorCode } from '@tus/core'
+import { FileLocker, type FileLockerOptions } from '@tus/filelocker'
+import { describe, expect, test } from 'vitest'
+import { leftovers, noop, recordingLogger, tempDir } from './helpers.js'
+
+/**
+ * Two FileLockers in one process share nothing in memory: between them,
+ * locks behave as between two processes (release requests through `.stop`,
+ * hand-over through the folder), with the holder alive by its pid.
+ */
+async function pair(options: Partial<FileLockerOptions> = {}) {
+  const directory = await tempDir()
+  return {
+    directory,
+    a: new FileLocker({ directory, ...options }),
+    b: new FileLocker({ directory, ...options }),
+  }
+}
+
+/** Resolves when `fn` has been called; rejects after `ms`. */
+function called(ms: number) {
+  let resolve: (at: number) => void = noop
+  const promise = new Promise<number>((r) => {
+    resolve = r
+  })
+  const timer = setTimeout(() => resolve(-1), ms)
+  return {
+    promise,
+    fn: () => {
+      clearTimeout(timer)
+      resolve(Date.now())
+    },
+  }
+}
+
+describe('FileLocker between lockers that share only the folder', () => {
+  test('a release request arrives within a second, with the defaults', async () => {
+    const { directory, a, b } = await pair()
+    const holder = a.newLock('x')
+    const request = called(3000)
+    await holder.lock(AbortSignal.timeout(1000), () => {
+      request.fn()
+      setTimeout(() => void holder.unlock(), 10)
+    })
+    const askedAt = Date.now()
+    const waiter = b.newLock('x')
+    const locked = waiter.lock(AbortSignal.timeout(5000), noop)
+    const requestedAt = await request.promise
+    expect(requestedAt).toBeGreaterThan(0)
+    expect(requestedAt - askedAt).toBeLessThan(1000)
+    await locked
+    await waiter.unlock()
+    expect(await leftovers(directory)).toEqual([])
+  })
+
+  test('with watch off, polling alone hands over within the poll interval', async () => {
+    const { a, b } = await pair({ watch: false, acquirerPollInterval: 100 })
+    const holder = a.newLock('x')
+    await holder.lock(AbortSignal.timeout(1000), noop)
+    const waiter = b.newLock('x')
+    let lockedAt = 0
+    const locked = waiter.lock(AbortSignal.timeout(5000), noop).then(() => {
+      lockedAt = Date.now()
+    })
+    await sleep(250)
+    expect(lockedAt).toBe(0)
+    const unlockedAt = Date.now()
+    await holder.unlock()
+    await locked
+    expect(lockedAt - unlockedAt).toBeLessThan(400)
+    await waiter.unlock()
+  })
+
+  test('a waiter elsewhere asks each local holder in turn; then it gets the lock', async () => {
+    const { directory, a, b } = await pair({ holderPollInterval: 50 })
+    const first = a.newLock('x')
+    const second = a.newLock('x')
+    const firstAsked = called(3000)
+    const secondAsked = called(3000)
+    await first.lock(AbortSignal.timeout(1000), firstAsked.fn)
+    // A local waiter asks the local holder directly, and queues.
+    const secondLocked = second.lock(AbortSignal.timeout(5000), secondAsked.fn)
+    expect(await firstAsked.promise).toBeGreaterThan(0)
+    const remote = b.newLock('x')
+    let remoteLocked = false
+    const remoteDone = remote.lock(AbortSignal.timeout(5000), noop).then(() => {
+      remoteLocked = true
+    })
+    await sleep(200)
+    // Hand-over within the process: the next local holder hears of the remote waiter.
+    await first.unlock()
+    await secondLocked
+    expect(await secondAsked.promise).toBeGreaterThan(0)
+    expect(remoteLocked).toBe(false)
+    await second.unlock()
+    await remoteDone
+    await remote.unlock()
+    expect(await leftovers(directory)).toEqual([])
+  })
+
+  test('a waiter that times out rejects with ERR_LOCK_TIMEOUT and leaves no trace', async () => {
+    const { directory, a, b } = await pair()
+    const holder = a.newLock('x')
+    await holder.lock(AbortSignal.timeout(1000), noop)
+    const signal = AbortSignal.timeout(300)
+    await expect(b.newLock('x').lock(signal, noop)).rejects.toSatisfy((err) =>
+      hasErrorCode(err, 'ERR_LOCK_TIMEOUT'),
+    )
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0)
+    await holder.unlock()
+    expect(await leftovers(directory)).toEqual([])
+    // Nobody waits: the next lock is immediate.
+    const next = b.newLock('x')
+    await next.lock(AbortSignal.abort(), noop)
+    await next.unlock()
+  })
+
+  test('a served waiter keeps no abort listener', async () => {
+    const { a, b } = await pair()
+    const holder = a.newLock('x')
+    await holder.lock(AbortSignal.timeout(1000), noop)
+    const controller = new AbortController()
+    const waiter = b.newLock('x')
+    const locked = waiter.lock(controller.signal, noop)
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
+    await holder.unlock()
+    await locked
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    await waiter.unlock()
+  })
+
+  test('a requestRelease that throws from the poll is logged, never thrown', async () => {
+    const logger = recordingLogger()
+    const { a, b } = await pair({ holderPollInterval: 20, logger })
+    const holder = a.newLock('x')
+    await holder.lock(AbortSignal.timeout(1000), () => {
+      throw new Error('boom')
+    })
+    const waiter = b.newLock('x')
+    const locked = waiter.lock(AbortSignal.timeout(5000), noop)
+    for (let i = 0; i < 100 && logger.lines.length === 0; i++) await sleep(20)
+    expect(logger.lines).toEqual([
+      { level: 'error', event: 'RequestReleaseError', fields: { id: 'x', error: 'Error: boom' } },
+    ])
+    await holder.unlock()
+    await locked
+    await waiter.unlock()
+  })
+})
+
+describe('FileLocker: lost locks and close', () => {
+  test('a lock whose folder vanished asks its holder to release, and is logged', async () => {
+    const logger = recordingLogger()
+    // The shortest stale time: proper-lockfile looks at the folder every second.
+    const directory = await tempDir()
+    const locker = new FileLocker({ directory, staleTime: 2000, logger })
+    const holder = locker.newLock('x')
+    const asked = called(4000)
+    await holder.lock(AbortSignal.timeout(1000), asked.fn)
+    await rm(join(directory, 'x.lock'), { recursive: true })
+    expect(await asked.promise).toBeGreaterThan(0)
+    expect(logger.lines).toEqual([
+      {
+        level: 'error',
+        event: 'FileLockLost',
+        fields: { id: 'x', lock: join(directory, 'x.lock'), error: expect.any(String) },
+      },
+    ])
+    // A local waiter does not inherit a lost lock: it takes the folder anew.
+    const next = locker.newLock('x')
+    const locked = next.lock(AbortSignal.timeout(2000), noop)
+    await holder.unlock()
+    await locked
+    expect(await leftovers(directory)).toEqual([
+      'x.lock',
+      expect.stringMatching(/^x\.lock\/owner-/),
+    ])
+    await next.unlock()
+    expect(await leftovers(directory)).toEqual([])
+  })
+
+  test('close() rejects waiters, releases what the locker holds, refuses new locks', async () => {
+    const directory = await tempDir()
+    const locker = new FileLocker({ directory })
+    const x = locker.newLock('x')
+    const y = locker.newLock('y')
+    await x.lock(AbortSignal.timeout(1000), noop)
+    await y.lock(AbortSignal.timeout(1000), noop)
+    const waiting = expect(
+      locker.newLock('x').lock(AbortSignal.timeout(5000), noop),
+    ).rejects.toThrow('FileLocker: closed')
+    await locker.close()
+    await waiting
+    expect(await leftovers(directory)).toEqual([])
+    await x.unlock()
+    await expect(locker.newLock('z').lock(AbortSignal.timeout(1000), noop)).rejects.toThrow(
+      'FileLocker: closed',
+    )
+    expect(await leftovers(directory)).toEqual([])
+  })
+})
