@@ -9,7 +9,7 @@ import {
   DEFAULT_CORS_EXPOSE_HEADERS,
   type TusHandler,
 } from '@tus/handler'
-import { MemoryLocker } from '@tus/memorylocker'
+import { FileLocker } from '@tus/filelocker'
 import { formatDuration } from './duration.js'
 import type { Flags } from './flags.js'
 import { composeHooks, type HookFlags } from './hooks.js'
@@ -17,9 +17,9 @@ import type { CliLogger } from './log.js'
 
 /**
  * Builds store, locker and handler from the flags (tusd's cmd/tusd/cli/composer.go).
- * The store is the file store in `-upload-dir`. tusd pairs it with its file
- * locker; this server uses the in-process memory locker, which gives the same
- * guarantees as long as one process serves the directory.
+ * The store is the file store in `-upload-dir`, paired as in tusd with the
+ * file locker, so that several processes can serve one directory. The folder
+ * is checked at start-up: one that cannot hold lock files stops the server.
  */
 
 export type ComposeFlags = Pick<
@@ -35,6 +35,8 @@ export type ComposeFlags = Pick<
   | 'expirationInterval'
   | 'networkTimeout'
   | 'acquireLockTimeout'
+  | 'filelockHolderPollInterval'
+  | 'filelockAcquirerPollInterval'
 > &
   CorsFlags &
   HookFlags
@@ -85,10 +87,18 @@ export async function composeHandler(
       `Unfinished uploads expire ${formatDuration(flags.expiration)} after their last write; looking for them every ${formatDuration(flags.expirationInterval)}.`,
     )
   }
+  // tusd's pairing: with file storage, locks every process on the folder shares.
+  const locker = new FileLocker({
+    directory: flags.uploadDir,
+    holderPollInterval: flags.filelockHolderPollInterval,
+    acquirerPollInterval: flags.filelockAcquirerPollInterval,
+    logger: handlerLogger,
+  })
+  await locker.check()
   const hooks = await composeHooks(flags, logger)
   return createTusHandler({
     store: new FileStore({ directory: flags.uploadDir }),
-    locker: new MemoryLocker(),
+    locker,
     basePath: flags.basePath,
     maxSize: flags.maxSize,
     respectForwardedHeaders: flags.behindProxy,

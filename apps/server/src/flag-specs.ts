@@ -189,6 +189,24 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
       return resolve(cwd, v)
     },
   ),
+  spec(
+    'filelock-holder-poll-interval',
+    'filelockHolderPollInterval',
+    'duration',
+    STORAGE,
+    '500ms',
+    'The interval at which the upload lock holder checks for requests to release the lock from other processes (tusd: 5s; shorter here, so that a lock moves between processes within a second)',
+    durationParser(true),
+  ),
+  spec(
+    'filelock-acquirer-poll-interval',
+    'filelockAcquirerPollInterval',
+    'duration',
+    STORAGE,
+    '250ms',
+    'The interval at which a process waiting for an upload lock held by another process tries again (tusd: 2s)',
+    durationParser(true),
+  ),
   ...HOOK_FLAG_SPECS,
   spec(
     'show-greeting',
@@ -244,8 +262,6 @@ const TUSD_ONLY = new Set([
   'unix-sock',
   'enable-h2c',
   'enable-experimental-protocol',
-  'filelock-holder-poll-interval',
-  'filelock-acquirer-poll-interval',
   'dir-perms',
   'file-perms',
   'expose-metrics',

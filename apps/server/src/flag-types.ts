@@ -37,6 +37,10 @@ export interface Flags {
   /** Seconds. */
   corsMaxAge: number
   uploadDir: string
+  /** ms between a lock holder's looks for release requests of other processes. */
+  filelockHolderPollInterval: number
+  /** ms between a waiting process's attempts at a lock another process holds. */
+  filelockAcquirerPollInterval: number
   /** Hooks: at most one provider is used, in tusd's order of precedence (dir, http, plugin). */
   hooksDir: string
   hooksHttp: string
