@@ -33,6 +33,8 @@ interface Entry {
   wake: () => void
   /** A wake-up arrived while no pause was running: the next pause is skipped. */
   woken: boolean
+  /** While the directory lingers with no holder here (see Settings.linger): its end. */
+  idle: NodeJS.Timeout | undefined
 }
 
 const done: Promise<void> = Promise.resolve()
@@ -117,13 +119,36 @@ export class LockTable {
       return
     }
     entry.holder = undefined
+    if (!hold.lost && !hold.releaseRequested && this.#settings.linger > 0) {
+      // Kept for the next request here; another process's request ends it.
+      entry.idle = setTimeout(() => this.#releaseIdle(entry), this.#settings.linger)
+      entry.idle.unref()
+      return
+    }
+    await this.#release(entry)
+  }
+
+  /** Gives the lock directory up (nobody here holds it); then serves whoever came meanwhile. */
+  #release(entry: Entry): Promise<void> {
+    const hold = entry.hold
+    if (hold === undefined) return done
+    clearTimeout(entry.idle)
+    entry.idle = undefined
     entry.hold = undefined
+    // May replace the task of the acquisition that won this hold, which is
+    // ending (its holder already unlocked): what runs now is the release.
     const task = hold.release().finally(() => {
-      entry.task = undefined
+      if (entry.task === task) entry.task = undefined
       this.#drive(entry)
     })
     entry.task = task
-    await task
+    return task
+  }
+
+  /** A lingering lock directory's time is up, or another process asked for it. */
+  #releaseIdle(entry: Entry): void {
+    if (entry.holder !== undefined || entry.hold === undefined) return
+    void this.#release(entry)
   }
 
   /**
@@ -136,6 +161,8 @@ export class LockTable {
     const tasks: Promise<void>[] = []
     for (const entry of [...this.#entries.values()]) {
       this.#failAll(entry, this.#closed)
+      clearTimeout(entry.idle)
+      entry.idle = undefined
       const hold = entry.hold
       if (hold !== undefined) {
         entry.holder = undefined
@@ -160,6 +187,7 @@ export class LockTable {
         entry.woken = true
       },
       woken: false,
+      idle: undefined,
     }
     this.#entries.set(paths.lock, entry)
     return entry
@@ -210,9 +238,20 @@ export class LockTable {
     }
   }
 
-  /** Moves an entry on: starts acquiring for its waiters, or forgets it. */
+  /**
+   * Moves an entry on: lends a lingering directory to the next waiter, starts
+   * acquiring for its waiters, or forgets it.
+   */
   #drive(entry: Entry): void {
     if (entry.holder !== undefined || entry.task !== undefined) return
+    if (entry.hold !== undefined) {
+      const next = entry.waiters.shift()
+      if (next === undefined) return
+      clearTimeout(entry.idle)
+      entry.idle = undefined
+      this.#grant(entry, next)
+      return
+    }
     if (entry.waiters.length === 0) {
       if (this.#entries.get(entry.paths.lock) === entry) this.#entries.delete(entry.paths.lock)
       return
@@ -221,7 +260,7 @@ export class LockTable {
       // Not expected (attempts report their errors): fail the waiters rather than hang them.
       .catch((err: unknown) => this.#failAll(entry, err))
       .finally(() => {
-        entry.task = undefined
+        if (entry.task === task) entry.task = undefined
         this.#drive(entry)
       })
     entry.task = task
@@ -251,7 +290,9 @@ export class LockTable {
           const hold = attempt.hold
           entry.hold = hold
           hold.onRequest = () => {
-            if (entry.hold === hold && entry.holder !== undefined) this.#askHolder(entry)
+            if (entry.hold !== hold) return
+            if (entry.holder !== undefined) this.#askHolder(entry)
+            else this.#releaseIdle(entry)
           }
           this.#grant(entry, next)
           return

@@ -28,6 +28,14 @@ export interface FileLockerOptions {
    * every staleTime / 6. Default 60 000, at least 2 000.
    */
   staleTime?: number
+  /**
+   * How long, in ms, this process keeps a lock directory after its last local
+   * holder unlocked, so that the next request for the same upload here (the
+   * HEAD after a PATCH, the next PATCH) costs no file system work. A release
+   * request from another process ends it at once (within
+   * holderPollInterval). Default 1000; 0 releases at unlock.
+   */
+  linger?: number
   /** Watch folders for lock changes while waiting (default true); polling alone if false. */
   watch?: boolean
   /** Where reclaimed, lost and unreleasable locks are reported (default: silent). */
@@ -38,6 +46,7 @@ export interface FileLockerOptions {
 export const DEFAULT_HOLDER_POLL_INTERVAL = 500
 export const DEFAULT_ACQUIRER_POLL_INTERVAL = 250
 export const DEFAULT_STALE_TIME = 60_000
+export const DEFAULT_LINGER = 1000
 
 /** The longest delay setTimeout accepts. */
 const MAX_DELAY = 2 ** 31 - 1
@@ -48,6 +57,7 @@ export interface Settings {
   readonly holderPollInterval: number
   readonly acquirerPollInterval: number
   readonly staleTime: number
+  readonly linger: number
   /** How often a holder touches its lock directory (proper-lockfile's `update`). */
   readonly refreshInterval: number
   readonly watch: boolean
@@ -76,6 +86,7 @@ export function settings(options: FileLockerOptions): Settings {
     1,
   )
   const staleTime = delay('staleTime', options.staleTime, DEFAULT_STALE_TIME, 2000)
+  const linger = delay('linger', options.linger, DEFAULT_LINGER, 0)
   if (options.watch !== undefined && typeof options.watch !== 'boolean') {
     throw new TypeError('FileLocker: watch must be a boolean')
   }
@@ -88,6 +99,7 @@ export function settings(options: FileLockerOptions): Settings {
     holderPollInterval,
     acquirerPollInterval,
     staleTime,
+    linger,
     // proper-lockfile refreshes at least every second.
     refreshInterval: Math.max(1000, Math.floor(staleTime / 6)),
     watch: options.watch ?? true,

@@ -44,16 +44,16 @@ describe('FileLocker options', () => {
 
   test('a relative directory is resolved once, to an absolute path', async () => {
     const directory = await tempDir()
-    expect(new FileLocker({ directory: relative(process.cwd(), directory) }).directory).toBe(
-      directory,
-    )
+    expect(
+      new FileLocker({ linger: 0, directory: relative(process.cwd(), directory) }).directory,
+    ).toBe(directory)
   })
 })
 
 describe('FileLocker on disk', () => {
   test('<id>.lock is a folder holding one owner record; unlock removes it', async () => {
     const directory = await tempDir()
-    const lock = new FileLocker({ directory }).newLock('abc')
+    const lock = new FileLocker({ linger: 0, directory }).newLock('abc')
     await lock.lock(signal(), noop)
     expect(await readdir(directory)).toEqual(['abc.lock'])
     const records = await readdir(join(directory, 'abc.lock'))
@@ -70,7 +70,7 @@ describe('FileLocker on disk', () => {
   test('an id with "/" locks in its subfolder', async () => {
     const directory = await tempDir()
     await mkdir(join(directory, 'project/2024'), { recursive: true })
-    const lock = new FileLocker({ directory }).newLock('project/2024/file')
+    const lock = new FileLocker({ linger: 0, directory }).newLock('project/2024/file')
     await lock.lock(signal(), noop)
     expect(await leftovers(directory)).toEqual([
       'project/2024/file.lock',
@@ -82,7 +82,7 @@ describe('FileLocker on disk', () => {
 
   test('each acquisition writes a fresh record (a new token)', async () => {
     const directory = await tempDir()
-    const lock = new FileLocker({ directory }).newLock('abc')
+    const lock = new FileLocker({ linger: 0, directory }).newLock('abc')
     const names: string[] = []
     for (let i = 0; i < 2; i++) {
       await lock.lock(signal(), noop)
@@ -96,7 +96,7 @@ describe('FileLocker on disk', () => {
 describe('FileLocker ids and errors', () => {
   test('invalid or escaping ids are refused with ERR_UPLOAD_NOT_FOUND', async () => {
     const directory = await tempDir()
-    const locker = new FileLocker({ directory })
+    const locker = new FileLocker({ linger: 0, directory })
     for (const id of ['', '../x', 'a/../../x', '/abs', 'a//b', 'a\\b', 'nul\0', 'x/', '.']) {
       const failure = locker.newLock(id).lock(signal(), noop)
       await expect(failure, id).rejects.toSatisfy((err) =>
@@ -111,7 +111,7 @@ describe('FileLocker ids and errors', () => {
   test('an id whose subfolder is missing or a file, or too long a name: 404', async () => {
     const directory = await tempDir()
     await writeFile(join(directory, 'file'), 'x')
-    const locker = new FileLocker({ directory })
+    const locker = new FileLocker({ linger: 0, directory })
     // 252 + '.info' is too long a name for the file store too: no such upload.
     for (const id of ['missing/x', 'file/x', 'n'.repeat(252)]) {
       await expect(locker.newLock(id).lock(signal(), noop)).rejects.toSatisfy((err) =>
@@ -123,7 +123,7 @@ describe('FileLocker ids and errors', () => {
 
   test('a missing upload directory: lock() and check() say so', async () => {
     const directory = join(await tempDir(), 'missing')
-    const locker = new FileLocker({ directory })
+    const locker = new FileLocker({ linger: 0, directory })
     const failure = locker.newLock('x').lock(signal(), noop)
     await expect(failure).rejects.toThrow(
       `FileLocker: upload directory ${directory} does not exist`,
@@ -137,17 +137,17 @@ describe('FileLocker ids and errors', () => {
   test('a directory path under a regular file: lock() and check() say so', async () => {
     const file = join(await tempDir(), 'plain-file')
     await writeFile(file, 'x')
-    const locker = new FileLocker({ directory: join(file, 'uploads') })
+    const locker = new FileLocker({ linger: 0, directory: join(file, 'uploads') })
     await expect(locker.newLock('x').lock(signal(), noop)).rejects.toThrow(/is not a directory/)
     await expect(locker.check()).rejects.toThrow(/is not a directory/)
-    await expect(new FileLocker({ directory: file }).check()).rejects.toThrow(
+    await expect(new FileLocker({ linger: 0, directory: file }).check()).rejects.toThrow(
       `FileLocker: upload directory ${file} is not a directory`,
     )
   })
 
   test('check() passes on a usable directory and leaves nothing behind', async () => {
     const directory = await tempDir()
-    await new FileLocker({ directory }).check()
+    await new FileLocker({ linger: 0, directory }).check()
     expect(await readdir(directory)).toEqual([])
   })
 })

@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events'
-import { rm } from 'node:fs/promises'
+import { rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { hasErrorCode } from '@tus/core'
@@ -16,8 +16,8 @@ async function pair(options: Partial<FileLockerOptions> = {}) {
   const directory = await tempDir()
   return {
     directory,
-    a: new FileLocker({ directory, ...options }),
-    b: new FileLocker({ directory, ...options }),
+    a: new FileLocker({ linger: 0, directory, ...options }),
+    b: new FileLocker({ linger: 0, directory, ...options }),
   }
 }
 
@@ -157,7 +157,7 @@ describe('FileLocker: lost locks and close', () => {
     const logger = recordingLogger()
     // The shortest stale time: proper-lockfile looks at the folder every second.
     const directory = await tempDir()
-    const locker = new FileLocker({ directory, staleTime: 2000, logger })
+    const locker = new FileLocker({ linger: 0, directory, staleTime: 2000, logger })
     const holder = locker.newLock('x')
     const asked = called(4000)
     await holder.lock(AbortSignal.timeout(1000), asked.fn)
@@ -185,7 +185,7 @@ describe('FileLocker: lost locks and close', () => {
 
   test('close() rejects waiters, releases what the locker holds, refuses new locks', async () => {
     const directory = await tempDir()
-    const locker = new FileLocker({ directory })
+    const locker = new FileLocker({ linger: 0, directory })
     const x = locker.newLock('x')
     const y = locker.newLock('y')
     await x.lock(AbortSignal.timeout(1000), noop)
@@ -200,6 +200,51 @@ describe('FileLocker: lost locks and close', () => {
     await expect(locker.newLock('z').lock(AbortSignal.timeout(1000), noop)).rejects.toThrow(
       'FileLocker: closed',
     )
+    expect(await leftovers(directory)).toEqual([])
+  })
+})
+
+describe('FileLocker: a released lock lingers for the next local request', () => {
+  test('the next lock of the id here reuses the folder; it goes once the linger is over', async () => {
+    const directory = await tempDir()
+    const locker = new FileLocker({ directory, linger: 300 })
+    const lock = locker.newLock('x')
+    await lock.lock(AbortSignal.timeout(1000), noop)
+    const folder = (await stat(join(directory, 'x.lock'))).ino
+    await lock.unlock()
+    expect((await leftovers(directory)).filter((name) => !name.includes('/'))).toEqual(['x.lock'])
+    const again = locker.newLock('x')
+    await again.lock(AbortSignal.timeout(1000), noop)
+    // The same folder: no file system work between the two.
+    expect((await stat(join(directory, 'x.lock'))).ino).toBe(folder)
+    await again.unlock()
+    await sleep(500)
+    expect(await leftovers(directory)).toEqual([])
+  })
+
+  test('another process that asks ends the linger at once', async () => {
+    const directory = await tempDir()
+    const a = new FileLocker({ directory, linger: 60_000 })
+    const b = new FileLocker({ directory, linger: 0 })
+    const held = a.newLock('x')
+    await held.lock(AbortSignal.timeout(1000), noop)
+    await held.unlock()
+    const started = Date.now()
+    const other = b.newLock('x')
+    await other.lock(AbortSignal.timeout(3000), noop)
+    expect(Date.now() - started).toBeLessThan(1000)
+    await other.unlock()
+    expect(await leftovers(directory)).toEqual([])
+  })
+
+  test('close() gives lingering locks up', async () => {
+    const directory = await tempDir()
+    const locker = new FileLocker({ directory, linger: 60_000 })
+    const lock = locker.newLock('x')
+    await lock.lock(AbortSignal.timeout(1000), noop)
+    await lock.unlock()
+    expect((await leftovers(directory)).filter((name) => !name.includes('/'))).toEqual(['x.lock'])
+    await locker.close()
     expect(await leftovers(directory)).toEqual([])
   })
 })

@@ -53,7 +53,7 @@ describe('FileLocker: abandoned locks', () => {
     const logger = recordingLogger()
     const pid = await deadPid()
     await recordOf(directory, 'x', { pid })
-    expect(await lockOnce(new FileLocker({ directory, logger }), 'x')).toBeLessThan(500)
+    expect(await lockOnce(new FileLocker({ linger: 0, directory, logger }), 'x')).toBeLessThan(500)
     expect(logger.lines).toEqual([
       {
         level: 'warn',
@@ -69,14 +69,14 @@ describe('FileLocker: abandoned locks', () => {
     expect(processIdentity().start).not.toBe('x')
     const directory = await tempDir()
     await recordOf(directory, 'x', { start: '1' })
-    expect(await lockOnce(new FileLocker({ directory }), 'x')).toBeLessThan(500)
+    expect(await lockOnce(new FileLocker({ linger: 0, directory }), 'x')).toBeLessThan(500)
     expect(await leftovers(directory)).toEqual([])
   })
 
   test('the record of a live process on this host is never reclaimed', async () => {
     const directory = await tempDir()
     const name = await recordOf(directory, 'x')
-    await timesOut(new FileLocker({ directory, acquirerPollInterval: 20 }), 'x', 300)
+    await timesOut(new FileLocker({ linger: 0, directory, acquirerPollInterval: 20 }), 'x', 300)
     expect(await readdir(join(directory, 'x.lock'))).toEqual([name])
     // The waiter asked the holder to let go, as tusd's filelocker does.
     expect(await exists(join(directory, 'x.stop'))).toBe(true)
@@ -85,7 +85,7 @@ describe('FileLocker: abandoned locks', () => {
   test('a record from another host is kept while fresh, reclaimed once stale', async () => {
     const directory = await tempDir()
     const logger = recordingLogger()
-    const locker = new FileLocker({ directory, staleTime: 2000, logger })
+    const locker = new FileLocker({ linger: 0, directory, staleTime: 2000, logger })
     await recordOf(directory, 'x', { host: 'f'.repeat(16), pid: await deadPid() })
     // Its pid means nothing here: only the age of the folder counts.
     await timesOut(locker, 'x', 300)
@@ -99,7 +99,7 @@ describe('FileLocker: abandoned locks', () => {
   test('an empty lock folder (its maker died before its record) is taken at once', async () => {
     const directory = await tempDir()
     await mkdir(join(directory, 'x.lock'))
-    expect(await lockOnce(new FileLocker({ directory }), 'x')).toBeLessThan(500)
+    expect(await lockOnce(new FileLocker({ linger: 0, directory }), 'x')).toBeLessThan(500)
     expect(await leftovers(directory)).toEqual([])
   })
 
@@ -107,13 +107,13 @@ describe('FileLocker: abandoned locks', () => {
     const directory = await tempDir()
     await mkdir(join(directory, 'x.lock'))
     await writeFile(join(directory, 'x.lock', 'stranger'), '')
-    await timesOut(new FileLocker({ directory, acquirerPollInterval: 20 }), 'x', 200)
+    await timesOut(new FileLocker({ linger: 0, directory, acquirerPollInterval: 20 }), 'x', 200)
     expect(await readdir(join(directory, 'x.lock'))).toEqual(['stranger'])
   })
 
   test("tusd's PID lock file: reclaimed if its process is gone, kept if alive", async () => {
     const directory = await tempDir()
-    const locker = new FileLocker({ directory, acquirerPollInterval: 20 })
+    const locker = new FileLocker({ linger: 0, directory, acquirerPollInterval: 20 })
     await writeFile(join(directory, 'live.lock'), `${process.pid}\n`)
     await timesOut(locker, 'live', 200)
     expect(await exists(join(directory, 'live.stop'))).toBe(true)
@@ -127,7 +127,10 @@ describe('FileLocker: abandoned locks', () => {
     const logger = recordingLogger()
     await recordOf(directory, 'x', { pid: await deadPid() })
     // Separate lockers share nothing in memory: they meet only in the folder.
-    const lockers = Array.from({ length: 8 }, () => new FileLocker({ directory, logger }))
+    const lockers = Array.from(
+      { length: 8 },
+      () => new FileLocker({ linger: 0, directory, logger }),
+    )
     let holders = 0
     let most = 0
     await Promise.all(

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { expect } from 'vitest'
-import { TUS, table } from './harness.js'
+import { functionHooks } from '@tus/handler'
+import { MemoryLocker } from '@tus/memorylocker'
+import { describe, expect, test } from 'vitest'
+import { fixture, send, TUS, table } from './harness.js'
 
 const LOCATION = /^http:\/\/tus\.example\/files\/([0-9a-f]{32})$/
 const idOf = (location: string) => location.split('/').pop()!
@@ -186,3 +188,43 @@ table('POST', [
     responseHeaders: { Location: /^http:\/\/tus\.example\/files\// },
   },
 ])
+
+describe('locks on creation-with-upload', () => {
+  /** A memory locker that counts the locks asked for. */
+  function countingLocker() {
+    const inner = new MemoryLocker()
+    const locker = {
+      count: 0,
+      newLock(id: string) {
+        locker.count++
+        return inner.newLock(id)
+      },
+    }
+    return locker
+  }
+  const create = {
+    method: 'POST',
+    url: '/files/',
+    headers: { ...TUS, 'Upload-Length': '5', 'Content-Type': 'application/offset+octet-stream' },
+    body: 'hello',
+  }
+
+  test('a new upload nobody else knows yet is written without its lock', async () => {
+    const locker = countingLocker()
+    const f = await fixture({ locker })
+    expect((await send('node', f.handler, create)).status).toBe(201)
+    expect(locker.count).toBe(0)
+  })
+
+  test('an id chosen by pre-create, or told to post-create, is locked as in tusd', async () => {
+    for (const hooks of [
+      { handler: functionHooks({ preCreate: () => ({ ChangeFileInfo: { ID: 'chosen' } }) }) },
+      { handler: functionHooks({}), enabled: ['post-create' as const] },
+    ]) {
+      const locker = countingLocker()
+      const f = await fixture({ locker, hooks })
+      expect((await send('node', f.handler, create)).status).toBe(201)
+      expect(locker.count).toBe(1)
+    }
+  })
+})

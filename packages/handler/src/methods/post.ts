@@ -16,6 +16,7 @@ import type { RequestContext } from '../context.js'
 import type { TusRequest, TusResponse } from '../exchange.js'
 import { setExpires } from '../expiration.js'
 import { OFFSET_OCTET_STREAM, parseLength } from '../headers.js'
+import { isEnabled } from '../hooks/invoke.js'
 import { postCreate, preCreate } from '../hooks/lifecycle.js'
 import { acquireLock } from '../lock.js'
 import { respond } from '../respond.js'
@@ -60,6 +61,8 @@ export async function handlePost(
     PartialUploads: concat?.kind === 'final' ? concat.ids : null,
   })
   await preCreate(config, ctx, req, info)
+  // An id a hook chose may be known (or guessed) elsewhere; the store's own is not.
+  const known = info.ID !== '' || isEnabled(config.hooks, 'post-create')
   const upload = await config.store.newUpload(info)
   const created = await upload.getInfo()
   const location = uploadUrl(config, req, created.ID)
@@ -77,7 +80,7 @@ export async function handlePost(
       created.Offset = size
       await finishIfComplete(config, ctx, req, upload, created)
     } else if (hasBody) {
-      await writeCreationBody(config, ctx, req, upload, created, checksum, headers)
+      await writeCreationBody(config, ctx, req, upload, created, checksum, headers, known)
     } else {
       await finishIfComplete(config, ctx, req, upload, created)
     }
@@ -99,13 +102,18 @@ async function writeCreationBody(
   info: FileInfo,
   checksum: Checksum | undefined,
   headers: Record<string, string>,
+  known: boolean,
 ): Promise<void> {
-  const lock = await acquireLock(config, ctx, info.ID, true)
+  // Until this answer goes out with its Location, nobody else can send a
+  // request for a new upload, unless a hook chose its id or was told it
+  // (post-create): only then does it need its lock, which tusd always takes.
+  // With the file locker the lock is a round trip to the disk that buys nothing.
+  const lock = known ? await acquireLock(config, ctx, info.ID, true) : undefined
   try {
     const offset = await writeBody(config, ctx, req, upload, info, checksum)
     headers['Upload-Offset'] = String(offset)
   } finally {
-    await lock.release()
+    await lock?.release()
   }
 }
 
