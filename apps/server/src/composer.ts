@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import type { Logger } from '@tus/core'
+import { FileLocker } from '@tus/filelocker'
 import { FileStore } from '@tus/filestore'
 import {
   type CorsOptions,
@@ -9,7 +10,6 @@ import {
   DEFAULT_CORS_EXPOSE_HEADERS,
   type TusHandler,
 } from '@tus/handler'
-import { FileLocker } from '@tus/filelocker'
 import { formatDuration } from './duration.js'
 import type { Flags } from './flags.js'
 import { composeHooks, type HookFlags } from './hooks.js'
