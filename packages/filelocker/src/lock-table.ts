@@ -71,7 +71,7 @@ export class LockTable {
 
   lock(handle: FileLock, signal: AbortSignal, requestRelease: () => void): Promise<void> {
     if (this.#closed !== undefined) return Promise.reject(this.#closed)
-    const paths = lockPaths(this.#settings.directory, handle.id)
+    const paths = this.#pathsOf(handle)
     if (paths === undefined) return Promise.reject(tusError('ERR_UPLOAD_NOT_FOUND'))
     const existing = this.#entries.get(paths.lock)
     if (existing?.holder === handle) return done
@@ -108,7 +108,7 @@ export class LockTable {
   }
 
   async unlock(handle: FileLock): Promise<void> {
-    const paths = lockPaths(this.#settings.directory, handle.id)
+    const paths = this.#pathsOf(handle)
     const entry = paths === undefined ? undefined : this.#entries.get(paths.lock)
     if (entry === undefined || entry.holder !== handle || entry.hold === undefined) return
     const hold = entry.hold
@@ -121,8 +121,13 @@ export class LockTable {
     entry.holder = undefined
     if (!hold.lost && !hold.releaseRequested && this.#settings.linger > 0) {
       // Kept for the next request here; another process's request ends it.
-      entry.idle = setTimeout(() => this.#releaseIdle(entry), this.#settings.linger)
-      entry.idle.unref()
+      // One timer per entry, re-armed: a busy upload costs no timer per request.
+      if (entry.idle === undefined) {
+        entry.idle = setTimeout(() => this.#releaseIdle(entry), this.#settings.linger)
+        entry.idle.unref()
+      } else {
+        entry.idle.refresh()
+      }
       return
     }
     await this.#release(entry)
@@ -173,6 +178,12 @@ export class LockTable {
       this.#drive(entry)
     }
     await Promise.all(tasks)
+  }
+
+  /** The handle's lock paths, worked out once per handle (lock and unlock both need them). */
+  #pathsOf(handle: FileLock): LockPaths | undefined {
+    if (handle.paths === null) handle.paths = lockPaths(this.#settings.directory, handle.id)
+    return handle.paths
   }
 
   #newEntry(paths: LockPaths): Entry {
@@ -247,8 +258,7 @@ export class LockTable {
     if (entry.hold !== undefined) {
       const next = entry.waiters.shift()
       if (next === undefined) return
-      clearTimeout(entry.idle)
-      entry.idle = undefined
+      // The linger timer stays: firing while the lock is lent, it does nothing.
       this.#grant(entry, next)
       return
     }
@@ -334,6 +344,8 @@ export class FileLock implements Lock {
   readonly #table: LockTable
   /** Set while this handle waits in a queue (one wait at a time). */
   waiting = false
+  /** Its lock paths once known (undefined: the id is invalid); null until then. */
+  paths: LockPaths | undefined | null = null
 
   constructor(table: LockTable, id: string) {
     this.#table = table
