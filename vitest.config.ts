@@ -20,6 +20,8 @@ const alias = [
 export default defineConfig({
   resolve: { alias },
   test: {
+    // Starts the S3 server the store tests need, unless the environment names one.
+    globalSetup: ['scripts/test-services.ts'],
     projects: [
       {
         resolve: { alias },
