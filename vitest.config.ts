@@ -11,6 +11,7 @@ const alias = [
   { find: /^@tus\/core$/, replacement: src('core') },
   { find: /^@tus\/handler$/, replacement: src('handler') },
   { find: /^@tus\/filestore$/, replacement: src('filestore') },
+  { find: /^@tus\/s3store$/, replacement: src('s3store') },
   { find: /^@tus\/memorylocker$/, replacement: src('memorylocker') },
   { find: /^@tus\/filelocker$/, replacement: src('filelocker') },
   { find: /^@tus\/hooks-file$/, replacement: src('hooks-file') },

@@ -1,0 +1,5 @@
+export { errorCode } from './errors.js'
+export { splitUploadId } from './keys.js'
+export { LIMITS, optimalPartSize, type ResolvedOptions, type S3StoreOptions } from './options.js'
+export { S3Store } from './store.js'
+export type { S3Upload } from './upload.js'
