@@ -243,6 +243,10 @@ rgw data = $DIR/rgw
 # without tcp_nodelay every response with a body takes ~40 ms
 rgw frontends = beast endpoint=127.0.0.1:$PORT tcp_nodelay=1
 rgw dns name = 127.0.0.1
+# Deleted objects are freed at once, not after radosgw's default 2 hours: memstore keeps
+# everything in RAM, and a few test runs would otherwise fill it.
+rgw gc obj min wait = 0
+rgw gc processor period = 5
 EOF
 }
 
