@@ -1,7 +1,4 @@
-import { mkdir } from 'node:fs/promises'
 import type { Logger } from '@tus/core'
-import { FileLocker } from '@tus/filelocker'
-import { FileStore } from '@tus/filestore'
 import {
   type CorsOptions,
   createTusHandler,
@@ -14,6 +11,7 @@ import { formatDuration } from './duration.js'
 import type { Flags } from './flags.js'
 import { composeHooks, type HookFlags } from './hooks.js'
 import type { CliLogger } from './log.js'
+import { composeStorage, type StorageFlags } from './storage.js'
 
 /**
  * Builds store, locker and handler from the flags (tusd's cmd/tusd/cli/composer.go).
@@ -24,7 +22,6 @@ import type { CliLogger } from './log.js'
 
 export type ComposeFlags = Pick<
   Flags,
-  | 'uploadDir'
   | 'basePath'
   | 'maxSize'
   | 'behindProxy'
@@ -35,11 +32,10 @@ export type ComposeFlags = Pick<
   | 'expirationInterval'
   | 'networkTimeout'
   | 'acquireLockTimeout'
-  | 'filelockHolderPollInterval'
-  | 'filelockAcquirerPollInterval'
 > &
   CorsFlags &
-  HookFlags
+  HookFlags &
+  StorageFlags
 
 export type CorsFlags = Pick<
   Flags,
@@ -79,25 +75,16 @@ export async function composeHandler(
   logger: CliLogger,
   handlerLogger: Logger = logger,
 ): Promise<TusHandler> {
-  await mkdir(flags.uploadDir, { recursive: true, mode: 0o775 })
-  logger.print(`Using '${flags.uploadDir}' as directory storage.`)
+  const { store, locker } = await composeStorage(flags, logger, handlerLogger)
   logger.print(`Using ${(flags.maxSize / 1024 / 1024).toFixed(2)}MB as maximum size.`)
   if (flags.expiration > 0) {
     logger.print(
       `Unfinished uploads expire ${formatDuration(flags.expiration)} after their last write; looking for them every ${formatDuration(flags.expirationInterval)}.`,
     )
   }
-  // tusd's pairing: with file storage, locks every process on the folder shares.
-  const locker = new FileLocker({
-    directory: flags.uploadDir,
-    holderPollInterval: flags.filelockHolderPollInterval,
-    acquirerPollInterval: flags.filelockAcquirerPollInterval,
-    logger: handlerLogger,
-  })
-  await locker.check()
   const hooks = await composeHooks(flags, logger)
   return createTusHandler({
-    store: new FileStore({ directory: flags.uploadDir }),
+    store,
     locker,
     basePath: flags.basePath,
     maxSize: flags.maxSize,

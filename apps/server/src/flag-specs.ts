@@ -10,6 +10,7 @@ import {
   parseOriginPattern,
 } from './flag-parsers.js'
 import { HOOK_FLAG_SPECS } from './flag-specs-hooks.js'
+import { S3_FLAG_SPECS } from './flag-specs-s3.js'
 import {
   CORS,
   type FlagSpec,
@@ -207,6 +208,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
     'The interval at which a process waiting for an upload lock held by another process tries again (tusd: 2s)',
     durationParser(true),
   ),
+  ...S3_FLAG_SPECS,
   ...HOOK_FLAG_SPECS,
   spec(
     'show-greeting',
@@ -272,7 +274,9 @@ const TUSD_ONLY = new Set([
 ])
 const TUSD_ONLY_PREFIXES = [
   'tls-',
-  's3-',
+  's3-disable-content-hashes',
+  's3-transfer-acceleration',
+  's3-log-api-calls',
   'gcs-',
   'azure-',
   'hooks-grpc',

@@ -37,6 +37,17 @@ export interface Flags {
   /** Seconds. */
   corsMaxAge: number
   uploadDir: string
+  /** S3 storage: the bucket ('' = the file store), as tusd's -s3-* flags. */
+  s3Bucket: string
+  s3ObjectPrefix: string
+  s3Endpoint: string
+  /** Bytes. */
+  s3PartSize: number
+  /** Bytes. */
+  s3MinPartSize: number
+  s3MaxBufferedParts: number
+  s3ConcurrentPartUploads: number
+  s3DisableSsl: boolean
   /** ms between a lock holder's looks for release requests of other processes. */
   filelockHolderPollInterval: number
   /** ms between a waiting process's attempts at a lock another process holds. */
@@ -92,6 +103,7 @@ export const LISTENING = 'Listening options'
 export const PROTOCOL = 'Upload protocol options'
 export const CORS = 'CORS options'
 export const STORAGE = 'File storage option'
+export const S3 = 'AWS S3 storage options'
 export const HOOKS = 'Hook options'
 export const MONITORING = 'Monitoring, profiling, logging options'
 export const TIMEOUTS = 'Timeout options'
@@ -102,6 +114,7 @@ export const GROUPS: readonly string[] = [
   PROTOCOL,
   CORS,
   STORAGE,
+  S3,
   HOOKS,
   MONITORING,
   TIMEOUTS,

@@ -84,6 +84,8 @@ export interface StartOptions {
   cwd?: string
   /** Replaces the default flags entirely (then -port/-host/-upload-dir are up to the caller). */
   rawArgs?: string[]
+  /** More environment variables for the server (e.g. AWS credentials). */
+  env?: Record<string, string>
 }
 
 /** Starts the binary and resolves once it announced its URL (rejects if it exits or takes > 15 s). */
@@ -102,6 +104,7 @@ export async function startTusd(options: StartOptions = {}): Promise<Tusd> {
   const proc = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
   })
   const io = track(proc)
   const announced = await new Promise<string>((resolve, reject) => {
