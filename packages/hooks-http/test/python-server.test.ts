@@ -1,45 +1,27 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { HookRequest } from '@tus/core'
 import { HttpHookHandler, marshalHookRequest } from '@tus/hooks-http'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { type PythonHookServer, startPythonHookServer } from './fixtures/hook-server.js'
 import { hookRequest } from './servers.js'
 
-const SERVER = fileURLToPath(new URL('./fixtures/hook_server.py', import.meta.url))
-
-let child: ChildProcess
+let server: PythonHookServer | undefined
 let dir: string
 let log: string
 let hooks: HttpHookHandler
 const sent: HookRequest[] = []
 
-/** Starts `python3 hook_server.py 0 <log>` and waits for its `listening on <port>` line. */
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tus-hooks-http-'))
   log = join(dir, 'hooks.log')
-  child = spawn('python3', [SERVER, '0', log], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = ''
-    child.once('error', reject)
-    child.once('exit', (code) => reject(new Error(`hook_server.py exited with ${code}`)))
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const match = /listening on (\d+)/.exec(out)
-      if (match) resolve(Number(match[1]))
-    })
-  })
-  hooks = new HttpHookHandler({ endpoint: `http://127.0.0.1:${port}/`, retry: 1, timeout: 5_000 })
+  server = await startPythonHookServer(log)
+  hooks = new HttpHookHandler({ endpoint: server.url, retry: 1, timeout: 5_000 })
 })
 
 afterAll(async () => {
-  if (child?.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    child.kill()
-    await exited
-  }
+  await server?.stop()
   if (dir !== undefined) await rm(dir, { recursive: true, force: true })
 })
 

@@ -1,13 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmod, readdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { HookRequest } from '@tus/core'
 import { Upload } from 'tus-js-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type PythonHookServer,
+  startPythonHookServer,
+} from '../../../../packages/hooks-http/test/fixtures/hook-server.js'
 import {
   assertBuilt,
   cleanup,
@@ -29,9 +31,6 @@ import {
  * hook server in Python (standard library only), as tusd's own examples do.
  */
 
-const HOOK_SERVER = fileURLToPath(
-  new URL('../../../../packages/hooks-http/test/fixtures/hook_server.py', import.meta.url),
-)
 const OCTET = { 'Content-Type': 'application/offset+octet-stream' }
 const b64 = (text: string) => Buffer.from(text).toString('base64')
 const metadata = (fields: Record<string, string>) =>
@@ -39,11 +38,11 @@ const metadata = (fields: Record<string, string>) =>
     .map(([key, value]) => `${key} ${b64(value)}`)
     .join(',')
 
-const children: ChildProcess[] = []
+const hookServers: PythonHookServer[] = []
 const servers: Server[] = []
 beforeAll(assertBuilt)
 afterAll(async () => {
-  for (const child of children) child.kill()
+  await Promise.all(hookServers.map((server) => server.stop()))
   for (const server of servers) {
     server.closeAllConnections()
     server.close()
@@ -54,19 +53,9 @@ afterAll(async () => {
 /** Starts the Python hook server; resolves with its URL and the path of its log. */
 async function pythonHookServer(): Promise<{ url: string; log: string }> {
   const log = join(await tempDir(), 'hooks.log')
-  const child = spawn('python3', [HOOK_SERVER, '0', log], { stdio: ['ignore', 'pipe', 'inherit'] })
-  children.push(child)
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = ''
-    child.once('error', reject)
-    child.once('exit', (code) => reject(new Error(`hook_server.py exited with ${code}`)))
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const match = /listening on (\d+)/.exec(out)
-      if (match) resolve(Number(match[1]))
-    })
-  })
-  return { url: `http://127.0.0.1:${port}/`, log }
+  const server = await startPythonHookServer(log)
+  hookServers.push(server)
+  return { url: server.url, log }
 }
 
 /** The hook requests the Python server logged, parsed. */
