@@ -77,13 +77,16 @@ export function isRetryable(err: unknown): boolean {
 /** Attempts of a request with a streamed body (the first one included). */
 export const ATTEMPTS = 3
 
-/** Runs `fn` up to ATTEMPTS times while it fails with a retryable error, with growing pauses. */
-export async function withRetries<T>(fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` up to ATTEMPTS times while it fails with a retryable error, with
+ * growing pauses; never again once `signal` has aborted.
+ */
+export async function withRetries<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn()
     } catch (err) {
-      if (attempt >= ATTEMPTS || !isRetryable(err)) throw err
+      if (attempt >= ATTEMPTS || signal?.aborted === true || !isRetryable(err)) throw err
       const pause = 100 * 4 ** (attempt - 1)
       await new Promise((resolve) => setTimeout(resolve, pause + Math.random() * pause))
     }

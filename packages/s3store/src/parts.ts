@@ -1,6 +1,7 @@
-import { copyFile, type FileHandle, open } from 'node:fs/promises'
+import type { Readable } from 'node:stream'
 import { tusError } from '@tus/core'
 import { LIMITS } from './options.js'
+import { type PartFile, PartWriter, readPartFile } from './part-file.js'
 import { Semaphore } from './semaphore.js'
 import type { TempFiles } from './temp.js'
 
@@ -11,16 +12,24 @@ export interface Part {
   etag: string
 }
 
-/** A file of the temporary directory and its size. */
-export interface PartFile {
-  path: string
+export type { PartFile }
+
+/** The bytes of a part: `open` gives a fresh stream of them for each attempt. */
+export interface PartBody {
   size: number
+  open(): Readable
 }
+
+/** A part file as a part body. */
+export const fileBody = (file: PartFile): PartBody => ({
+  size: file.size,
+  open: () => readPartFile(file),
+})
 
 /** Where the parts go: S3 calls whose errors are already TusErrors. */
 export interface PartTarget {
-  /** Uploads the file as part `number`; resolves with its ETag. */
-  uploadPart(number: number, file: PartFile): Promise<string>
+  /** Uploads `body` as part `number`; resolves with its ETag. Stops when `signal` aborts. */
+  uploadPart(number: number, body: PartBody, signal?: AbortSignal): Promise<string>
   /** Overwrites part `number` with no bytes, undoing it (see cutAndUpload). */
   emptyPart(number: number): Promise<string>
 }
@@ -66,59 +75,14 @@ export interface CutResult {
   orphaned: boolean
 }
 
-/** Bytes gathered before they are written to the part file in one writev. */
-const FLUSH_BYTES = 256 * 1024
-
-/** A part file being written: chunks are gathered and written with writev. */
-class PartWriter {
-  size: number
-  #pending: Uint8Array[] = []
-  #pendingBytes = 0
-
-  private constructor(
-    readonly path: string,
-    readonly handle: FileHandle,
-    size: number,
-  ) {
-    this.size = size
-  }
-
-  static async create(temp: TempFiles, prefix?: PartFile): Promise<PartWriter> {
-    const path = await temp.path()
-    if (prefix !== undefined) await copyFile(prefix.path, path)
-    const handle = await open(path, prefix !== undefined ? 'a' : 'wx', 0o600)
-    return new PartWriter(path, handle, prefix?.size ?? 0)
-  }
-
-  async write(chunk: Uint8Array): Promise<void> {
-    this.#pending.push(chunk)
-    this.#pendingBytes += chunk.byteLength
-    this.size += chunk.byteLength
-    if (this.#pendingBytes >= FLUSH_BYTES) await this.#flush()
-  }
-
-  async close(): Promise<PartFile> {
-    try {
-      await this.#flush()
-    } finally {
-      await this.handle.close()
-    }
-    return { path: this.path, size: this.size }
-  }
-
-  /** Writes every pending byte; writev may write less than asked. */
-  async #flush(): Promise<void> {
-    let rest = this.#pending
-    this.#pending = []
-    this.#pendingBytes = 0
-    while (rest.length > 0) {
-      let { bytesWritten: skip } = await this.handle.writev(rest)
-      let i = 0
-      while (i < rest.length && skip >= rest[i]!.byteLength) skip -= rest[i++]!.byteLength
-      rest = rest.slice(i)
-      if (rest.length > 0) rest[0] = rest[0]!.subarray(skip)
-    }
-  }
+/** A part sent while it is received (see cutAndUpload). */
+interface LivePart {
+  number: number
+  /** Bytes the part will have: a full part, or the upload's last. */
+  length: number
+  writer: PartWriter
+  abort: AbortController
+  result: Promise<TaskResult>
 }
 
 interface TaskResult {
@@ -137,6 +101,14 @@ interface TaskResult {
  * until one starts uploading, which holds the client back (backpressure).
  * The last piece is uploaded as a part if it is big enough or completes the
  * upload, and otherwise returned as the tail, for the `.part` object.
+ *
+ * A part whose size is known in advance (the upload's length is) starts
+ * uploading as soon as its first byte arrives if a slot is free: it is sent
+ * while it is received, from memory while S3 keeps up and from its file when
+ * S3 falls behind (see PartWriter), so the common case never reads a part
+ * back from disk. If the source breaks off inside such a part, its upload is
+ * aborted (S3 keeps no part of a request cut short) and the file is handled
+ * as any last piece.
  *
  * Part files are removed as soon as they are uploaded; the caller removes
  * what is left (`TempFiles.removeAll`) however this ends.
@@ -176,7 +148,7 @@ export async function cutAndUpload(
         }
         return { number, size: file.size, state: 'skipped' }
       }
-      const etag = await target.uploadPart(number, file)
+      const etag = await target.uploadPart(number, fileBody(file))
       return { number, size: file.size, state: 'ok', etag }
     } catch (error) {
       failure ??= { error }
@@ -192,11 +164,61 @@ export async function cutAndUpload(
     tasks.push(runTask(nextNumber++, file))
   }
 
+  /** The part being received and sent at once, if it is one. */
+  let live: LivePart | undefined
+  const runLive = async (part: Omit<LivePart, 'result'>): Promise<TaskResult> => {
+    const { number, length, writer, abort } = part
+    let readFailure: Error | undefined
+    const onError = (err: Error) => {
+      readFailure ??= err
+      abort.abort()
+    }
+    try {
+      const body = { size: length, open: () => writer.open(length, onError) }
+      const etag = await target.uploadPart(number, body, abort.signal)
+      return { number, size: length, state: 'ok', etag }
+    } catch (error) {
+      // Aborted because the source broke off inside the part: S3 kept nothing of it.
+      if (abort.signal.aborted && readFailure === undefined) {
+        return { number, size: length, state: 'skipped' }
+      }
+      failure ??= { error: readFailure ?? error }
+      return { number, size: length, state: 'failed' }
+    } finally {
+      o.semaphore.release()
+    }
+  }
+  /** Starts the next part file, live if its size is known and a slot is free now. */
+  const startPart = async (prefix?: PartFile): Promise<PartWriter> => {
+    const before = prefix !== undefined ? 0 : (o.prefix?.size ?? 0) + received
+    const length = o.remaining === undefined ? 0 : Math.min(o.partSize, o.remaining - before)
+    const isLive =
+      length > 0 &&
+      failure === undefined &&
+      nextNumber <= LIMITS.maxMultipartParts &&
+      o.semaphore.tryAcquire()
+    let writer: PartWriter
+    try {
+      writer = await PartWriter.create(o.temp, { prefix, live: isLive })
+    } catch (err) {
+      if (isLive) o.semaphore.release()
+      throw err
+    }
+    if (isLive) {
+      const part = { number: nextNumber++, length, writer, abort: new AbortController() }
+      live = { ...part, result: runLive(part) }
+    }
+    return writer
+  }
+  /** The live part's task, with its file removed once both sides are done. */
+  const settleLive = (part: LivePart, file: PartFile): Promise<TaskResult> =>
+    part.result.finally(() => o.temp.remove(file.path).catch(() => {}))
+
   const it = src[Symbol.asyncIterator]()
   let exhausted = false
   let current: PartWriter | undefined
   try {
-    current = await PartWriter.create(o.temp, o.prefix)
+    current = await startPart(o.prefix)
     for (;;) {
       if (failure !== undefined || o.signal?.aborted) break
       let next: IteratorResult<Uint8Array>
@@ -214,16 +236,23 @@ export async function cutAndUpload(
       }
       let view = next.value
       while (view.byteLength > 0 && failure === undefined) {
-        current ??= await PartWriter.create(o.temp)
-        const room = o.partSize - current.size
+        current ??= await startPart()
+        const size = live?.writer === current ? live.length : o.partSize
+        const room = size - current.size
         const piece = view.byteLength > room ? view.subarray(0, room) : view
         await current.write(piece)
         received += piece.byteLength
         view = view.subarray(piece.byteLength)
-        if (current.size >= o.partSize) {
+        if (current.size >= size) {
           const full = current
           current = undefined
-          await upload(await full.close())
+          const file = await full.close()
+          if (live?.writer === full) {
+            tasks.push(settleLive(live, file))
+            live = undefined
+          } else {
+            await upload(file)
+          }
         }
       }
     }
@@ -231,6 +260,16 @@ export async function cutAndUpload(
       const last = current
       current = undefined
       const file = await last.close()
+      if (live?.writer === last) {
+        // Cut short: stop its upload; the file is a last piece as any other.
+        const part = live
+        live = undefined
+        last.abandon()
+        part.abort.abort()
+        const result = await part.result
+        if (result.state === 'failed') tasks.push(Promise.resolve(result))
+        nextNumber = part.number
+      }
       const streamed = (o.prefix?.size ?? 0) + received
       const completes = o.remaining !== undefined && streamed >= o.remaining
       if (failure !== undefined || file.size === 0) await o.temp.remove(file.path)
@@ -243,6 +282,13 @@ export async function cutAndUpload(
   } finally {
     if (!exhausted) await Promise.resolve(it.return?.()).catch(() => {})
     if (current !== undefined) await current.handle.close().catch(() => {})
+    if (live !== undefined) {
+      // A temporary file failed inside a live part: it cannot be completed.
+      live.writer.abandon()
+      live.abort.abort()
+      tasks.push(live.result)
+      live = undefined
+    }
   }
 
   const results = await Promise.all(tasks)

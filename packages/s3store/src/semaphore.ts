@@ -28,6 +28,13 @@ export class Semaphore {
     return new Promise((resolve) => this.#waiting.push(resolve))
   }
 
+  /** Takes a permit if one is free right now (none is while others wait). */
+  tryAcquire(): boolean {
+    if (this.#free === 0) return false
+    this.#free--
+    return true
+  }
+
   release(): void {
     const next = this.#waiting.shift()
     if (next !== undefined) next()

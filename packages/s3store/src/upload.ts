@@ -31,7 +31,7 @@ import { hasCode, isMissing, notFoundOrS3Error, s3Error, withRetries } from './e
 import { cloneInfo, parseInfo, serializeInfo } from './info.js'
 import { copySource, type Keys, type UploadIds } from './keys.js'
 import { LIMITS, optimalPartSize, type ResolvedOptions } from './options.js'
-import { cutAndUpload, type Part, type PartFile, type PartTarget } from './parts.js'
+import { cutAndUpload, fileBody, type Part, type PartFile, type PartTarget } from './parts.js'
 import type { Semaphore } from './semaphore.js'
 import type { TempFiles } from './temp.js'
 
@@ -157,7 +157,9 @@ export class S3Upload
           throw tusError('ERR_MISMATCHED_OFFSET')
         }
         const number = nextPartNumber(parts)
-        const etag = await this.#ctx.semaphore.with(() => this.#target().uploadPart(number, file))
+        const etag = await this.#ctx.semaphore.with(() =>
+          this.#target().uploadPart(number, fileBody(file)),
+        )
         parts = mergeParts(parts, [{ number, size: file.size, etag }])
         state.parts = parts
       }
@@ -632,7 +634,12 @@ export class S3Upload
   #target(): PartTarget {
     const { client } = this.#ctx.options
     const input = { Bucket: this.#bucket, Key: this.#key, UploadId: this.multipartId }
-    const send = async (number: number, body: () => Uint8Array | Readable, size: number) => {
+    const send = async (
+      number: number,
+      body: () => Uint8Array | Readable,
+      size: number,
+      signal?: AbortSignal,
+    ) => {
       try {
         const res = await withRetries(async () => {
           const stream = body()
@@ -644,18 +651,19 @@ export class S3Upload
                 Body: stream,
                 ContentLength: size,
               }),
+              signal === undefined ? {} : { abortSignal: signal },
             )
           } finally {
             if ('destroy' in stream) stream.destroy()
           }
-        })
+        }, signal)
         return res.ETag ?? ''
       } catch (err) {
         throw notFoundOrS3Error(err, 'UploadPart')
       }
     }
     return {
-      uploadPart: (number, file) => send(number, () => createReadStream(file.path), file.size),
+      uploadPart: (number, part, signal) => send(number, () => part.open(), part.size, signal),
       emptyPart: (number) => send(number, () => new Uint8Array(0), 0),
     }
   }

@@ -6,6 +6,7 @@ import { splitUploadId } from '@tus/s3store'
 import { describe, expect, test } from 'vitest'
 import {
   type Call,
+  collectGarbage,
   filesIn,
   MiB,
   makeStore,
@@ -224,7 +225,7 @@ describe('part uploads in flight', () => {
     spied.destroy()
   })
 
-  test('parts go from temporary files, never from memory, and the body waits for S3', async () => {
+  test('parts go from temporary files or a bounded window, and the body waits for S3', async () => {
     let open: () => void = () => {}
     const gate = new Promise<void>((resolve) => {
       open = resolve
@@ -242,22 +243,23 @@ describe('part uploads in flight', () => {
       { name: bucket.name, client: spied },
       {
         objectPrefix: 'pressure',
+        partSize: 12 * MiB,
         concurrentPartUploads: 1,
         maxBufferedParts: 1,
         temporaryDirectory: dir,
       },
     )
-    const chunk = new Uint8Array(64 * 1024).fill(7)
-    const total = 40 * MiB
+    const total = 60 * MiB
     let pulled = 0
+    // A fresh chunk each time, so that chunks held in memory show in arrayBuffers.
     async function* source() {
       while (pulled < total) {
-        pulled += chunk.length
-        yield chunk
+        pulled += 64 * 1024
+        yield new Uint8Array(64 * 1024).fill(7)
       }
     }
     const upload = await store.newUpload(newFileInfo({ Size: total }))
-    global.gc?.()
+    collectGarbage()
     const before = process.memoryUsage().arrayBuffers
     const writing = upload.writeChunk(0, source())
     // Wait until the source is no longer read.
@@ -266,21 +268,108 @@ describe('part uploads in flight', () => {
       last = pulled
       await sleep(150)
     }
-    // One part uploading (held at the gate), one waiting, one being written: then the body waits.
-    expect(pulled).toBe(3 * 5 * MiB)
+    // One part uploading (held at the gate, sent while received), one waiting, one being
+    // written: then the body waits.
+    expect(pulled).toBe(3 * 12 * MiB)
     const files = await filesIn(dir)
     expect(files.length).toBeLessThanOrEqual(3)
+    collectGarbage()
     const grown = process.memoryUsage().arrayBuffers - before
-    expect(grown).toBeLessThan(5 * MiB)
+    // The live part's window (4 MiB) and the write buffers, not a 12 MiB part.
+    expect(grown).toBeLessThan(6 * MiB)
     open()
     expect(await writing).toBe(total)
-    expect(bodies).toHaveLength(8)
-    for (const body of bodies) {
-      expect(body).toBeInstanceOf(ReadStream)
+    expect(bodies).toHaveLength(5)
+    // Parts that found a free slot as they began were sent as they came in; the others from
+    // their files.
+    expect(bodies[0]).not.toBeInstanceOf(ReadStream)
+    expect(bodies[1]).toBeInstanceOf(ReadStream)
+    for (const body of bodies.filter((b) => b instanceof ReadStream)) {
       expect(String((body as ReadStream).path).startsWith(dir)).toBe(true)
     }
     expect(await filesIn(dir)).toEqual([])
     await store.asTerminatableUpload(upload).terminate()
+    spied.destroy()
+  })
+})
+
+describe('parts sent while they are received', () => {
+  test('a part S3 takes late is read back from its file, then from memory', async () => {
+    let open: () => void = () => {}
+    const gate = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    let firstBody: unknown
+    const { client: spied } = spyClient(async (call, proceed) => {
+      if (isUploadPart(call) && call.input.PartNumber === 1) {
+        firstBody = call.input.Body
+        await gate
+      }
+      return proceed()
+    })
+    const store = makeStore(
+      { name: bucket.name, client: spied },
+      { objectPrefix: 'live-late', concurrentPartUploads: 1, maxBufferedParts: 1 },
+    )
+    const bytes = patternBytes(12 * MiB, 71)
+    const upload = await store.newUpload(newFileInfo({ Size: bytes.length }))
+    const writing = upload.writeChunk(0, chunked(bytes, 64 * 1024))
+    // Part 1 (5 MiB, more than the 4 MiB window) is written whole before S3 reads a byte.
+    await sleep(300)
+    expect(firstBody).toBeDefined()
+    expect(firstBody).not.toBeInstanceOf(ReadStream)
+    open()
+    expect(await writing).toBe(bytes.length)
+    await upload.finishUpload()
+    expect(Buffer.compare(await readAll(await upload.getReader()), bytes)).toBe(0)
+    spied.destroy()
+  })
+
+  test('a part whose request fails midway is sent again from its first byte', async () => {
+    let failed = false
+    const { client: spied, calls } = spyClient(async (call, proceed) => {
+      if (isUploadPart(call) && call.input.PartNumber === 1 && !failed) {
+        failed = true
+        // Take 1 MiB of the body, as a request that broke off would, then fail.
+        const body = call.input.Body as AsyncIterable<Uint8Array>
+        let taken = 0
+        for await (const chunk of body) {
+          taken += chunk.byteLength
+          if (taken >= MiB) break
+        }
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+      }
+      return proceed()
+    })
+    const store = makeStore({ name: bucket.name, client: spied }, { objectPrefix: 'live-retry' })
+    const bytes = patternBytes(7 * MiB, 72)
+    const upload = await store.newUpload(newFileInfo({ Size: bytes.length }))
+    expect(await upload.writeChunk(0, chunked(bytes, 64 * 1024))).toBe(bytes.length)
+    expect(calls.filter(isUploadPart).map((c) => c.input.PartNumber)).toEqual([1, 2, 1])
+    await upload.finishUpload()
+    expect(Buffer.compare(await readAll(await upload.getReader()), bytes)).toBe(0)
+    spied.destroy()
+  })
+
+  test('a body cut short inside a part stops its request and keeps the bytes', async () => {
+    const dir = await tempDir()
+    const { client: spied, calls } = spyClient()
+    const store = makeStore(
+      { name: bucket.name, client: spied },
+      { objectPrefix: 'live-cut', temporaryDirectory: dir },
+    )
+    const bytes = patternBytes(20 * MiB, 73)
+    const upload = await store.newUpload(newFileInfo({ Size: bytes.length }))
+    // 8 MiB arrive: part 1 (5 MiB) complete, part 2 cut at 3 MiB, below the minimum part size.
+    const cut = failingAfter(bytes.subarray(0, 8 * MiB))
+    expect(await upload.writeChunk(0, cut)).toBe(8 * MiB)
+    expect((await upload.getInfo()).Offset).toBe(8 * MiB)
+    const parts = calls.filter(isUploadPart).map((c) => c.input.PartNumber)
+    expect(parts).toEqual([1, 2])
+    expect(await filesIn(dir)).toEqual([])
+    expect(await upload.writeChunk(8 * MiB, chunked(bytes.subarray(8 * MiB)))).toBe(12 * MiB)
+    await upload.finishUpload()
+    expect(Buffer.compare(await readAll(await upload.getReader()), bytes)).toBe(0)
     spied.destroy()
   })
 })
