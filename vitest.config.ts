@@ -12,6 +12,7 @@ const alias = [
   { find: /^@tus\/handler$/, replacement: src('handler') },
   { find: /^@tus\/filestore$/, replacement: src('filestore') },
   { find: /^@tus\/s3store$/, replacement: src('s3store') },
+  { find: /^@tus\/gcsstore$/, replacement: src('gcsstore') },
   { find: /^@tus\/memorylocker$/, replacement: src('memorylocker') },
   { find: /^@tus\/filelocker$/, replacement: src('filelocker') },
   { find: /^@tus\/hooks-file$/, replacement: src('hooks-file') },

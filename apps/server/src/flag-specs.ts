@@ -9,6 +9,7 @@ import {
   parseLogFormat,
   parseOriginPattern,
 } from './flag-parsers.js'
+import { GCS_FLAG_SPECS } from './flag-specs-gcs.js'
 import { HOOK_FLAG_SPECS } from './flag-specs-hooks.js'
 import { S3_FLAG_SPECS } from './flag-specs-s3.js'
 import {
@@ -209,6 +210,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
     durationParser(true),
   ),
   ...S3_FLAG_SPECS,
+  ...GCS_FLAG_SPECS,
   ...HOOK_FLAG_SPECS,
   spec(
     'show-greeting',
@@ -277,7 +279,6 @@ const TUSD_ONLY_PREFIXES = [
   's3-disable-content-hashes',
   's3-transfer-acceleration',
   's3-log-api-calls',
-  'gcs-',
   'azure-',
   'hooks-grpc',
   'hooks-http-skip-verify',

@@ -48,6 +48,12 @@ export interface Flags {
   s3MaxBufferedParts: number
   s3ConcurrentPartUploads: number
   s3DisableSsl: boolean
+  /** Google Cloud Storage: the bucket ('' = not GCS), as tusd's -gcs-* flags. */
+  gcsBucket: string
+  /** Never holds `_` (tusd's rule). */
+  gcsObjectPrefix: string
+  /** '' for Google's; else an http(s) URL without a trailing slash. */
+  gcsEndpoint: string
   /** ms between a lock holder's looks for release requests of other processes. */
   filelockHolderPollInterval: number
   /** ms between a waiting process's attempts at a lock another process holds. */
@@ -104,6 +110,7 @@ export const PROTOCOL = 'Upload protocol options'
 export const CORS = 'CORS options'
 export const STORAGE = 'File storage option'
 export const S3 = 'AWS S3 storage options'
+export const GCS = 'Google Cloud Storage options'
 export const HOOKS = 'Hook options'
 export const MONITORING = 'Monitoring, profiling, logging options'
 export const TIMEOUTS = 'Timeout options'
@@ -115,6 +122,7 @@ export const GROUPS: readonly string[] = [
   CORS,
   STORAGE,
   S3,
+  GCS,
   HOOKS,
   MONITORING,
   TIMEOUTS,

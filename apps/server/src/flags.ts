@@ -85,5 +85,18 @@ export function parseFlags(argv: readonly string[], cwd = process.cwd()): Parsed
       throw new FlagError(`invalid value ${JSON.stringify(value)} for flag -${name}: ${reason}`)
     }
   }
+  checkCombination(flags)
   return { help: false, flags }
+}
+
+/**
+ * Flags that are fine alone but not together. tusd would silently take S3
+ * over GCS; one storage backend is chosen here, and a second one is an error.
+ */
+function checkCombination(flags: Flags): void {
+  if (flags.s3Bucket !== '' && flags.gcsBucket !== '') {
+    throw new FlagError(
+      'flags -s3-bucket and -gcs-bucket cannot be used together: choose one storage backend',
+    )
+  }
 }

@@ -1,0 +1,7 @@
+export { MAX_COMPOSE_SOURCES } from './compose.js'
+export { combinedCrc32c, crc32cCombine, decodeCrc32c, encodeCrc32c } from './crc32c.js'
+export { errorReason, errorStatus } from './errors.js'
+export { MAX_OBJECT_NAME_BYTES, UploadNames } from './names.js'
+export { type GCSStoreOptions, MAX_OBJECT_SIZE, type ResolvedOptions } from './options.js'
+export { GCSStore } from './store.js'
+export type { GCSUpload } from './upload.js'
