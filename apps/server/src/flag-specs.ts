@@ -274,9 +274,6 @@ const TUSD_ONLY = new Set([
 ])
 const TUSD_ONLY_PREFIXES = [
   'tls-',
-  's3-disable-content-hashes',
-  's3-transfer-acceleration',
-  's3-log-api-calls',
   'gcs-',
   'azure-',
   'hooks-grpc',

@@ -48,6 +48,9 @@ export interface Flags {
   s3MaxBufferedParts: number
   s3ConcurrentPartUploads: number
   s3DisableSsl: boolean
+  s3DisableContentHashes: boolean
+  s3TransferAcceleration: boolean
+  s3LogApiCalls: boolean
   /** ms between a lock holder's looks for release requests of other processes. */
   filelockHolderPollInterval: number
   /** ms between a waiting process's attempts at a lock another process holds. */
