@@ -22,7 +22,9 @@ async function signedRequest(client: S3Client) {
     { step: 'finalizeRequest', name: 'capture', priority: 'low' },
   )
   await expect(
-    client.send(new PutObjectCommand({ Bucket: 'tus-bucket', Key: 'k.info', Body: Buffer.from('{}') })),
+    client.send(
+      new PutObjectCommand({ Bucket: 'tus-bucket', Key: 'k.info', Body: Buffer.from('{}') }),
+    ),
   ).rejects.toThrow('captured')
   return seen!
 }
