@@ -21,14 +21,16 @@ import {
   type ContentInfo,
   type FileInfo,
   type LengthDeclarableUpload,
+  parseFileInfo,
   type ServableUpload,
+  serializeFileInfo,
   type TerminatableUpload,
   tusError,
   type Upload,
   type WriteOptions,
 } from '@tus/core'
 import { hasCode, isMissing, notFoundOrS3Error, s3Error, withRetries } from './errors.js'
-import { cloneInfo, parseInfo, serializeInfo } from './info.js'
+import { cloneInfo } from './info.js'
 import { copySource, type Keys, type UploadIds } from './keys.js'
 import { LIMITS, optimalPartSize, type ResolvedOptions } from './options.js'
 import { cutAndUpload, fileBody, type Part, type PartFile, type PartTarget } from './parts.js'
@@ -333,7 +335,7 @@ export class S3Upload
         new PutObjectCommand({
           Bucket: this.#bucket,
           Key: this.#ctx.keys.info(this.objectId),
-          Body: serializeInfo(info),
+          Body: serializeFileInfo(info),
         }),
       )
     } catch (err) {
@@ -413,7 +415,7 @@ export class S3Upload
     } catch (err) {
       throw notFoundOrS3Error(err, 'GetObject')
     }
-    const info = parseInfo(text, key)
+    const info = parseFileInfo(text, `[s3store] invalid info object ${key}`)
     if (info.ID !== '' && info.ID !== this.id) throw tusError('ERR_UPLOAD_NOT_FOUND')
     info.ID = this.id
     info.Storage = storageOf(this.#bucket, this.#key)
