@@ -20,7 +20,7 @@
 // Exit status: 0, 1 if a run failed, 2 if a target was missed.
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { openSync, rmSync, writeFileSync } from 'node:fs'
+import { openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { connect, createServer } from 'node:net'
 import { cpus, release, tmpdir, totalmem } from 'node:os'
@@ -28,7 +28,7 @@ import { dirname, join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { processTree } from './proc.mjs'
+import { cpuSeconds, processTree } from './proc.mjs'
 
 const bench = dirname(fileURLToPath(import.meta.url))
 const root = resolve(bench, '..')
@@ -55,7 +55,9 @@ const HELP = `usage: node bench/s3.mjs [options]   (needs S3_ENDPOINT, S3_ACCESS
   --part-mib N       part size, -s3-part-size of the server and UploadPart size of the SDK (50)
   --concurrency N    parts in flight, -s3-concurrent-part-uploads and the SDK's (10)
   --out FILE         also write the Markdown table there
-  --timeout S        seconds per scenario before it fails (300)`
+  --timeout S        seconds per scenario before it fails (300)
+  --s3-state DIR     scripts/s3-server.sh's state folder, whose run/*.pid name the S3 server's
+                     processes, to report their CPU time ($S3_SERVER_DIR or .tmp/s3-server)`
 
 const { values: opt } = parseArgs({
   options: {
@@ -65,6 +67,7 @@ const { values: opt } = parseArgs({
     concurrency: { type: 'string', default: '10' },
     out: { type: 'string' },
     timeout: { type: 'string', default: '300' },
+    's3-state': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
     // internal: the SDK side, run as a child process
     'sdk-upload': { type: 'boolean', default: false },
@@ -113,6 +116,31 @@ const s3 = () =>
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   })
+
+/**
+ * CPU seconds of the S3 server's daemons (radosgw, OSD, monitor) so far, from the pid files of
+ * scripts/s3-server.sh; undefined when there are none (another S3 server).
+ */
+function s3ServerCpu() {
+  const dir = join(opt['s3-state'] ?? env.S3_SERVER_DIR ?? join(root, '.tmp/s3-server'), 'run')
+  let pids
+  try {
+    pids = readdirSync(dir)
+      .filter((f) => f.endsWith('.pid'))
+      .map((f) => Number(readFileSync(join(dir, f), 'utf8').trim()))
+  } catch {
+    return undefined
+  }
+  if (pids.length === 0) return undefined
+  return pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
+}
+/** Runs `fn`, adding the S3 server's CPU seconds meanwhile to its result (s3_cpu_s). */
+async function withS3Cpu(fn) {
+  const before = s3ServerCpu()
+  const r = await fn()
+  const after = s3ServerCpu()
+  return before === undefined || after === undefined ? r : { ...r, s3_cpu_s: round(after - before) }
+}
 
 const now = () => performance.now()
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d
@@ -364,6 +392,11 @@ function table(results, meta) {
     results
       .filter((r) => r.side === side && r.scenario === scenario && r.ok && r[key] !== undefined)
       .map((r) => (r[key] * 1024) / (r.size_mib * (r.uploads ?? 1)))
+  // Client + server + S3 server: on a machine with few cores, the sides compete for the same CPUs.
+  const totalPerGiB = (side) =>
+    results
+      .filter((r) => r.side === side && r.scenario === 'big' && r.ok && r.s3_cpu_s !== undefined)
+      .map((r) => ((r.client_cpu_s + (r.server_cpu_s ?? 0) + r.s3_cpu_s) * 1024) / r.size_mib)
   const oursBig = get('ours', 'big', 'mib_s')
   const sdkBig = get('sdk', 'big', 'mib_s')
   const ratio = oursBig.length && sdkBig.length ? median(oursBig) / median(sdkBig) : Number.NaN
@@ -387,6 +420,8 @@ function table(results, meta) {
     '| --- | --- | ---: | ---: | ---: | --- | --- |',
     `| ${big} | MiB/s | ${cell(sdkBig)} | ${cell(oursBig)} | ${Number.isNaN(ratio) ? '–' : ratio.toFixed(2)} | ≥ 0.85 | ${yes(ratioMet, ratio.toFixed(2))} |`,
     `| | CPU, s/GiB (sdk: client; ours: server) | ${cell(perGiB('sdk', 'big', 'client_cpu_s'))} | ${cell(perGiB('ours', 'big', 'server_cpu_s'))} | | | |`,
+    `| | S3 server CPU, s/GiB | ${cell(perGiB('sdk', 'big', 's3_cpu_s'))} | ${cell(perGiB('ours', 'big', 's3_cpu_s'))} | | | |`,
+    `| | CPU of every process, s/GiB | ${cell(totalPerGiB('sdk'))} | ${cell(totalPerGiB('ours'))} | | | |`,
     `| | server peak RSS, MiB | | ${cell(rssBig)} | | | |`,
     `| parallel: 16 × 64 MiB at once | MiB/s | | ${cell(get('ours', 'parallel', 'mib_s'))} | | | |`,
     `| | server CPU, s/GiB | | ${cell(perGiB('ours', 'parallel', 'server_cpu_s'))} | | | |`,
@@ -446,7 +481,7 @@ async function main() {
         spawnSync('sync')
         let r = s.exited
           ? { ok: false, error: `server exited; see ${logFile}` }
-          : await runJson([load, ...args, ...common])
+          : await withS3Cpu(() => runJson([load, ...args, ...common]))
         if (s.exited && r.ok) r = { ...r, ok: false, error: `server exited; see ${logFile}` }
         record({ side: 'ours', run, ...r, scenario })
         await emptyBucket(client, bucket)
@@ -455,20 +490,22 @@ async function main() {
     },
     async sdk(run) {
       spawnSync('sync')
-      const r = await runJson([
-        fileURLToPath(import.meta.url),
-        '--sdk-upload',
-        '--bucket',
-        bucket,
-        '--key',
-        `sdk-${run}`,
-        '--size-mib',
-        sizeMiB,
-        '--part-mib',
-        partMiB,
-        '--concurrency',
-        concurrency,
-      ])
+      const r = await withS3Cpu(() =>
+        runJson([
+          fileURLToPath(import.meta.url),
+          '--sdk-upload',
+          '--bucket',
+          bucket,
+          '--key',
+          `sdk-${run}`,
+          '--size-mib',
+          sizeMiB,
+          '--part-mib',
+          partMiB,
+          '--concurrency',
+          concurrency,
+        ]),
+      )
       record({ side: 'sdk', run, ...r, scenario: 'big' })
       await emptyBucket(client, bucket)
     },

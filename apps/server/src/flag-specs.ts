@@ -274,16 +274,7 @@ const TUSD_ONLY = new Set([
   'show-startup-logs',
   'request-completion-timeout',
 ])
-const TUSD_ONLY_PREFIXES = [
-  'tls-',
-  's3-disable-content-hashes',
-  's3-transfer-acceleration',
-  's3-log-api-calls',
-  'azure-',
-  'hooks-grpc',
-  'hooks-http-skip-verify',
-  'pprof-',
-]
+const TUSD_ONLY_PREFIXES = ['tls-', 'azure-', 'hooks-grpc', 'hooks-http-skip-verify', 'pprof-']
 
 export function isTusdOnly(name: string): boolean {
   return TUSD_ONLY.has(name) || TUSD_ONLY_PREFIXES.some((prefix) => name.startsWith(prefix))

@@ -48,6 +48,9 @@ export interface Flags {
   s3MaxBufferedParts: number
   s3ConcurrentPartUploads: number
   s3DisableSsl: boolean
+  s3DisableContentHashes: boolean
+  s3TransferAcceleration: boolean
+  s3LogApiCalls: boolean
   /** Google Cloud Storage: the bucket ('' = not GCS), as tusd's -gcs-* flags. */
   gcsBucket: string
   /** Never holds `_` (tusd's rule). */

@@ -16,6 +16,9 @@ export type StorageFlags = Pick<
   | 's3MaxBufferedParts'
   | 's3ConcurrentPartUploads'
   | 's3DisableSsl'
+  | 's3DisableContentHashes'
+  | 's3TransferAcceleration'
+  | 's3LogApiCalls'
   | 'gcsBucket'
   | 'gcsObjectPrefix'
   | 'gcsEndpoint'
@@ -38,7 +41,7 @@ export async function composeStorage(
       '-s3-bucket and -gcs-bucket cannot be used together: choose one storage backend',
     )
   }
-  if (flags.s3Bucket !== '') return composeS3(flags, logger)
+  if (flags.s3Bucket !== '') return composeS3(flags, logger, handlerLogger)
   if (flags.gcsBucket !== '') return composeGCS(flags, logger)
   await mkdir(flags.uploadDir, { recursive: true, mode: 0o775 })
   logger.print(`Using '${flags.uploadDir}' as directory storage.`)
@@ -56,30 +59,14 @@ export async function composeStorage(
   return { store: new FileStore({ directory: flags.uploadDir }), locker }
 }
 
-/**
- * S3: credentials and region from AWS's usual environment variables and
- * files; `-s3-endpoint` (path-style addressing) for S3-compatible services.
- * Checksums only where S3 requires them, as tusd's SDK does: the SDK's newer
- * default (CRC32 trailers on streamed bodies) is refused by Ceph and older
- * S3-compatible servers.
- */
-async function composeS3(flags: StorageFlags, logger: CliLogger) {
-  const [{ S3Client }, { S3Store }, { MemoryLocker }] = await Promise.all([
-    import('@aws-sdk/client-s3'),
+/** S3 (the client as createS3Client makes it) with in-process locks, as tusd. */
+async function composeS3(flags: StorageFlags, logger: CliLogger, handlerLogger: Logger) {
+  const [{ createS3Client }, { S3Store }, { MemoryLocker }] = await Promise.all([
+    import('./s3-client.js'),
     import('@tus/s3store'),
     import('@tus/memorylocker'),
   ])
-  let endpoint: string | undefined
-  if (flags.s3Endpoint !== '') {
-    endpoint = /^https?:\/\//.test(flags.s3Endpoint)
-      ? flags.s3Endpoint
-      : `${flags.s3DisableSsl ? 'http' : 'https'}://${flags.s3Endpoint}`
-  }
-  const client = new S3Client({
-    ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  })
+  const client = await createS3Client(flags, handlerLogger)
   // A missing region fails here, at start-up, rather than at the first upload.
   await client.config.region()
   logger.print(`Using 's3://${flags.s3Bucket}/${flags.s3ObjectPrefix}' as S3 bucket for storage.`)

@@ -26,6 +26,7 @@ export {
   type HookType,
   isHookType,
 } from './hooks.js'
+export { cloneFileInfo, parseFileInfo, serializeFileInfo } from './info-json.js'
 export type { Lock, Locker } from './locker.js'
 export { type LogFields, type Logger, silentLogger } from './logger.js'
 export { parseMetadata, serializeMetadata } from './metadata.js'

@@ -19,7 +19,9 @@ import type { FileInfo } from './file-info.js'
 export interface DataStore {
   /**
    * Creates an upload from `info`. When `info.ID` is empty the store picks a
-   * unique id; when it is set (a pre-create hook chose it) the store must use it.
+   * unique id; when it is set (a pre-create hook chose it) the store must use it,
+   * as is or as the documented part of an id it derives (tusd's S3 store appends
+   * `+<multipartId>`; see the conformance suite's `keepsGivenId` trait).
    * The returned upload's FileInfo has the final ID and, where the store knows
    * it, `Storage`.
    */

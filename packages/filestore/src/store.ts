@@ -14,6 +14,7 @@ import {
   type ServableUpload,
   type StagerDataStore,
   type StagingUpload,
+  serializeFileInfo,
   type TerminatableUpload,
   type TerminaterDataStore,
   tusError,
@@ -22,7 +23,7 @@ import {
 import { walkUploadIds } from './expiry.js'
 import { close, mkdir, open, statBig, writeFile } from './fs.js'
 import { InfoCache } from './info-cache.js'
-import { readInfo, serializeInfo } from './info-file.js'
+import { readInfo } from './info-file.js'
 import { isMissing, type UploadPaths, uploadPaths } from './paths.js'
 import { FileUpload } from './upload.js'
 
@@ -92,7 +93,7 @@ export class FileStore
     const create = async () => {
       const [data, info] = await Promise.allSettled([
         open(paths.data, 'w', mode),
-        writeFile(paths.info, serializeInfo(stored), { mode }),
+        writeFile(paths.info, serializeFileInfo(stored), { mode }),
       ])
       if (data.status === 'fulfilled' && info.status === 'fulfilled') return data.value
       if (data.status === 'fulfilled') await close(data.value).catch(() => {})

@@ -2,6 +2,7 @@ import {
   type ConcatableUpload,
   type ConcaterDataStore,
   type ContentServerDataStore,
+  cloneFileInfo,
   type DataStore,
   type ExpirableUpload,
   type ExpirerDataStore,
@@ -16,7 +17,7 @@ import {
   type Upload,
 } from '@tus/core'
 import { listExpired } from './expire.js'
-import { cloneInfo, readInfo, writeInfo } from './info.js'
+import { readInfo, writeInfo } from './info.js'
 import { idProblem, UploadNames } from './names.js'
 import {
   type GCSStoreOptions,
@@ -78,7 +79,7 @@ export class GCSStore
         message: `maximum size exceeded: GCS objects hold at most ${MAX_OBJECT_SIZE} bytes`,
       })
     }
-    const stored = cloneInfo(info)
+    const stored = cloneFileInfo(info)
     stored.ID = id
     stored.Offset = 0
     stored.Storage = storageOf(this.bucket, this.objectKey(id))

@@ -5,6 +5,7 @@ import {
   type ByteSource,
   type ConcatableUpload,
   type ContentInfo,
+  cloneFileInfo,
   type ExpirableUpload,
   type FileInfo,
   type LengthDeclarableUpload,
@@ -16,7 +17,7 @@ import {
 } from '@tus/core'
 import { composeObjects } from './compose.js'
 import { gcsCall, retryRateLimited } from './errors.js'
-import { cloneInfo, writeInfo } from './info.js'
+import { writeInfo } from './info.js'
 import { finalMetadata } from './metadata.js'
 import { UploadNames } from './names.js'
 import {
@@ -66,7 +67,7 @@ export class GCSUpload
 
   constructor(ctx: StoreContext, info: FileInfo) {
     this.#ctx = ctx
-    this.#info = cloneInfo(info)
+    this.#info = cloneFileInfo(info)
     this.names = new UploadNames(ctx.options.objectPrefix, info.ID)
   }
 
@@ -86,7 +87,7 @@ export class GCSUpload
 
   async getInfo(): Promise<FileInfo> {
     const objects = await this.objects()
-    return { ...cloneInfo(this.#info), Offset: storedOffset(objects) }
+    return { ...cloneFileInfo(this.#info), Offset: storedOffset(objects) }
   }
 
   /**

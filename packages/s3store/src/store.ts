@@ -3,6 +3,7 @@ import {
   type ConcatableUpload,
   type ConcaterDataStore,
   type ContentServerDataStore,
+  cloneFileInfo,
   type DataStore,
   type FileInfo,
   isValidUploadId,
@@ -15,7 +16,6 @@ import {
   type Upload,
 } from '@tus/core'
 import { s3Error } from './errors.js'
-import { cloneInfo } from './info.js'
 import { joinUploadId, Keys, splitUploadId } from './keys.js'
 import { objectContentType, objectMetadata } from './metadata.js'
 import { LIMITS, type ResolvedOptions, resolveOptions, type S3StoreOptions } from './options.js'
@@ -103,7 +103,7 @@ export class S3Store
       })
     }
     const id = joinUploadId(objectId, multipartId)
-    const stored = cloneInfo(info)
+    const stored = cloneFileInfo(info)
     stored.ID = id
     stored.Offset = 0
     stored.Storage = storageOf(bucket, key)

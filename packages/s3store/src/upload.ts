@@ -19,16 +19,18 @@ import {
   type ByteSource,
   type ConcatableUpload,
   type ContentInfo,
+  cloneFileInfo,
   type FileInfo,
   type LengthDeclarableUpload,
+  parseFileInfo,
   type ServableUpload,
+  serializeFileInfo,
   type TerminatableUpload,
   tusError,
   type Upload,
   type WriteOptions,
 } from '@tus/core'
 import { hasCode, isMissing, notFoundOrS3Error, s3Error, withRetries } from './errors.js'
-import { cloneInfo, parseInfo, serializeInfo } from './info.js'
 import { copySource, type Keys, type UploadIds } from './keys.js'
 import { LIMITS, optimalPartSize, type ResolvedOptions } from './options.js'
 import { cutAndUpload, fileBody, type Part, type PartFile, type PartTarget } from './parts.js'
@@ -126,11 +128,11 @@ export class S3Upload
   async getInfo(): Promise<FileInfo> {
     if (this.#fresh && this.#state !== undefined) {
       this.#fresh = false
-      return cloneInfo(this.#state.info)
+      return cloneFileInfo(this.#state.info)
     }
     const state = await this.#fetch()
     this.#state = state
-    return cloneInfo(state.info)
+    return cloneFileInfo(state.info)
   }
 
   writeChunk(offset: number, src: ByteSource, options: WriteOptions = {}): Promise<number> {
@@ -294,7 +296,7 @@ export class S3Upload
   async declareLength(length: number): Promise<void> {
     if (length > LIMITS.maxObjectSize) throw tusError('ERR_MAX_SIZE_EXCEEDED')
     const state = await this.#known()
-    const info = cloneInfo(state.info)
+    const info = cloneFileInfo(state.info)
     info.Size = length
     info.SizeIsDeferred = false
     await this.writeInfo(info)
@@ -333,7 +335,7 @@ export class S3Upload
         new PutObjectCommand({
           Bucket: this.#bucket,
           Key: this.#ctx.keys.info(this.objectId),
-          Body: serializeInfo(info),
+          Body: serializeFileInfo(info),
         }),
       )
     } catch (err) {
@@ -413,7 +415,7 @@ export class S3Upload
     } catch (err) {
       throw notFoundOrS3Error(err, 'GetObject')
     }
-    const info = parseInfo(text, key)
+    const info = parseFileInfo(text, `[s3store] invalid info object ${key}`)
     if (info.ID !== '' && info.ID !== this.id) throw tusError('ERR_UPLOAD_NOT_FOUND')
     info.ID = this.id
     info.Storage = storageOf(this.#bucket, this.#key)

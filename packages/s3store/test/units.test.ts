@@ -1,10 +1,9 @@
 // Pure functions and option checks: these need no S3 server.
 import { S3Client } from '@aws-sdk/client-s3'
-import { newFileInfo } from '@tus/core'
+import { cloneFileInfo, newFileInfo } from '@tus/core'
 import { errorCode, LIMITS, optimalPartSize, S3Store, splitUploadId } from '@tus/s3store'
 import { describe, expect, test } from 'vitest'
 import { isRetryable, notFoundOrS3Error, s3Error } from '../src/errors.js'
-import { cloneInfo, parseInfo, serializeInfo } from '../src/info.js'
 import { copySource, Keys } from '../src/keys.js'
 import { objectContentType, objectMetadata } from '../src/metadata.js'
 import { Semaphore } from '../src/semaphore.js'
@@ -130,41 +129,12 @@ describe('object metadata (tusd: non-printable characters become "?")', () => {
   })
 })
 
-describe('.info (Go encoding/json of FileInfo)', () => {
-  test('round-trips, and reads what Go writes', () => {
-    const info = newFileInfo({ ID: 'a+b', Size: 5, MetaData: { k: 'a&b' }, PartialUploads: ['x'] })
-    expect(parseInfo(serializeInfo(info), 'k')).toEqual(info)
-    const go =
-      '{"ID":"a+b","Size":5,"SizeIsDeferred":false,"Offset":0,"MetaData":{"k":"a\\u0026b"},' +
-      '"IsPartial":false,"IsFinal":false,"PartialUploads":null,"Storage":{"Type":"s3store"}}'
-    expect(parseInfo(go, 'k')).toMatchObject({
-      MetaData: { k: 'a&b' },
-      Storage: { Type: 's3store' },
-    })
-    expect(parseInfo('{"Size":3,"MetaData":null}', 'k')).toMatchObject({
-      ID: '',
-      Size: 3,
-      MetaData: {},
-    })
-  })
-
-  test('wrong types are refused', () => {
-    for (const bad of [
-      '[]',
-      'nope',
-      '{"Size":"3"}',
-      '{"MetaData":{"a":1}}',
-      '{"PartialUploads":[1]}',
-    ]) {
-      expect(() => parseInfo(bad, 'key.info')).toThrow(/invalid info object key.info/)
-    }
-  })
-
+describe('.info', () => {
   test('clones keep prototype-less maps', () => {
     const meta: Record<string, string> = Object.create(null)
     const proto = '__proto__'
     meta[proto] = 'x'
-    const copy = cloneInfo(newFileInfo({ MetaData: meta }))
+    const copy = cloneFileInfo(newFileInfo({ MetaData: meta }))
     expect(Object.getPrototypeOf(copy.MetaData)).toBeNull()
     expect(Object.keys(copy.MetaData)).toEqual(['__proto__'])
   })

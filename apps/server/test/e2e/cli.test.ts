@@ -50,7 +50,7 @@ describe('command line', () => {
     [['-port', 'abc'], 'invalid value "abc" for flag -port: not an integer'],
     [['-network-timeout', '5'], 'invalid value "5" for flag -network-timeout'],
     [['-log-format=xml'], 'invalid value "xml" for flag -log-format'],
-    [['-s3-log-api-calls'], 'flag -s3-log-api-calls exists in tusd but is not supported'],
+    [['-azure-storage=box'], 'flag -azure-storage exists in tusd but is not supported'],
     [['stray'], 'unexpected argument: stray'],
   ])('%j is an error with exit status 2', async (args, message) => {
     const result = await runTusd(args)

@@ -178,4 +178,45 @@ describe('tusd -s3-bucket', () => {
     expect((await patchUpload(there, offset, data.subarray(offset))).status).toBe(204)
     expect(sha256(await download(there))).toBe(sha256(data))
   })
+
+  it('-s3-disable-content-hashes and -s3-log-api-calls: unsigned payloads, one DEBUG line per call', async () => {
+    const other = await startTusd({
+      env,
+      args: [
+        '-s3-bucket',
+        bucket,
+        '-s3-endpoint',
+        process.env.S3_ENDPOINT!,
+        '-s3-part-size',
+        String(5 * MiB),
+        '-s3-disable-content-hashes',
+        '-s3-log-api-calls',
+        '-log-format',
+        'json',
+      ],
+    })
+    const data = randomBytes(6 * MiB + 5)
+    const url = await new Promise<string>((resolve, reject) => {
+      const job = new Upload(data, {
+        endpoint: other.url,
+        retryDelays: null,
+        metadata: { filename: 'unsigned.bin' },
+        onError: reject,
+        onSuccess: () => resolve(job.url as string),
+      })
+      job.start()
+    })
+    expect(sha256(await download(url))).toBe(sha256(data))
+    const calls = other
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"S3Call"'))
+      .map((line) => JSON.parse(line) as { operation: string; status?: number; key?: string })
+    const operations = new Set(calls.map((call) => call.operation))
+    for (const op of ['CreateMultipartUploadCommand', 'UploadPartCommand', 'PutObjectCommand']) {
+      expect(operations).toContain(op)
+    }
+    expect(calls.every((call) => typeof call.status === 'number')).toBe(true)
+    expect(calls.filter((call) => call.operation === 'UploadPartCommand')).toHaveLength(2)
+  })
 })

@@ -18,6 +18,7 @@ import { lengthTests } from './store-length.js'
 import { readerTests } from './store-reader.js'
 import { stagingTests } from './store-staging.js'
 import { terminationTests } from './store-termination.js'
+import { resolveTraits } from './store-traits.js'
 import { writeTests } from './store-write.js'
 import type { StoreConformanceOptions, TestApi } from './types.js'
 
@@ -26,6 +27,11 @@ import type { StoreConformanceOptions, TestApi } from './types.js'
  * fresh store from `makeStore` (and hands it to `options.dispose` afterwards).
  * The optional groups follow the capabilities the store declares, read with
  * the same guards the handler uses: a store is tested for what it claims.
+ *
+ * Where the contract lets stores differ, `options.traits` says what the store
+ * does (see {@link StoreTraits}): whether it reads an upload before it is
+ * finished, and what becomes of a given ID. The tests check the same
+ * properties either way; none is skipped for a trait.
  *
  * The store is made once while the tests are collected, to read those
  * capabilities. When `makeStore` is async, the outer suite function returns a
@@ -37,6 +43,14 @@ import type { StoreConformanceOptions, TestApi } from './types.js'
  * import { storeConformance } from '@tus/core/testing'
  *
  * storeConformance({ describe, test }, () => new MyStore(options))
+ * // A store that reads only finished uploads and appends to given IDs:
+ * storeConformance({ describe, test }, () => new MyObjectStore(options), {
+ *   traits: {
+ *     readsUnfinished: false,
+ *     unfinishedRead: { code: 'ERR_INCOMPLETE_UPLOAD' },
+ *     keepsGivenId: (given, id) => id.startsWith(`${given}+`),
+ *   },
+ * })
  * ```
  */
 export function storeConformance<S extends DataStore>(
@@ -46,6 +60,7 @@ export function storeConformance<S extends DataStore>(
 ): void {
   const suite: StoreSuite = {
     largeSize: options.largeSize ?? 4 * 1024 * 1024,
+    traits: resolveTraits(options.traits),
     test(name, fn) {
       api.test(
         name,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { hasErrorCode } from '../errors.js'
 import type { ContentServerDataStore, Upload } from '../store.js'
-import { assertBytes, patternBytes, readAll } from './bytes.js'
+import { assertBytes, concatBytes, patternBytes, readAll } from './bytes.js'
 import { create, type StoreSuite, write } from './store-kit.js'
+import { readsSoFar, rejectsUnfinished } from './store-traits.js'
 
 async function finished(store: ContentServerDataStore, bytes: Uint8Array): Promise<Upload> {
   const upload = await create(store, { Size: bytes.length })
@@ -11,21 +11,13 @@ async function finished(store: ContentServerDataStore, bytes: Uint8Array): Promi
   return store.getUpload((await upload.getInfo()).ID)
 }
 
-/** contentInfo of upload `id` from a fresh lookup, or undefined if the store refuses while unfinished. */
-async function contentInfoSoFar(store: ContentServerDataStore, id: string) {
-  return store
-    .asServableUpload(await store.getUpload(id))
-    .contentInfo()
-    .catch((err: unknown) => {
-      assert.ok(hasErrorCode(err, 'ERR_INCOMPLETE_UPLOAD'), `unexpected rejection: ${err}`)
-      return undefined
-    })
-}
-
 /**
  * Serving content: size and validators, and byte ranges with inclusive ends.
  * The handler serves a finished upload without taking its lock, so a finished
- * upload must be readable by any number of lookups at once.
+ * upload must be readable by any number of lookups at once. Before completion,
+ * the bytes so far are served, or, by a store that does not read unfinished
+ * uploads, the declared answer (traits.unfinishedRead) is given until
+ * finishUpload.
  */
 export function contentTests(suite: StoreSuite<ContentServerDataStore>): void {
   suite.test('contentInfo: the size, a strong quoted etag, a past date', async (store) => {
@@ -77,23 +69,41 @@ export function contentTests(suite: StoreSuite<ContentServerDataStore>): void {
     assert.deepEqual([fresh.size, fresh.etag], [first.size, first.etag])
   })
 
-  suite.test('before completion: the bytes so far, the validator follows them', async (store) => {
-    const upload = await create(store, { Size: 200 })
-    const { ID } = await upload.getInfo()
-    await write(upload, 0, patternBytes(100, 85))
-    const contentInfo = async () => store.asServableUpload(await store.getUpload(ID)).contentInfo()
-    // A store that serves whole objects only may refuse, as tusd's s3store does.
-    const first = await contentInfo().catch((err: unknown) => {
-      assert.ok(hasErrorCode(err, 'ERR_INCOMPLETE_UPLOAD'), `unexpected rejection: ${err}`)
-      return undefined
+  const { readsUnfinished, unfinishedRead } = suite.traits
+
+  if (readsUnfinished) {
+    suite.test('before completion: the bytes so far, the validator follows them', async (store) => {
+      const upload = await create(store, { Size: 200 })
+      const { ID } = await upload.getInfo()
+      await write(upload, 0, patternBytes(100, 85))
+      const contentInfo = async () =>
+        readsSoFar(store.asServableUpload(await store.getUpload(ID)).contentInfo())
+      const first = await contentInfo()
+      assert.equal(first.size, 100)
+      await write(upload, 100, patternBytes(100, 86))
+      const after = await contentInfo()
+      assert.equal(after.size, 200)
+      if (first.etag !== undefined) assert.notEqual(after.etag, first.etag)
     })
-    await write(upload, 100, patternBytes(100, 86))
-    const after = await contentInfo()
-    assert.equal(after.size, 200)
-    if (first === undefined) return
-    assert.equal(first.size, 100)
-    if (first.etag !== undefined) assert.notEqual(after.etag, first.etag)
-  })
+  } else {
+    suite.test(`before completion: contentInfo rejects with ${unfinishedRead}`, async (store) => {
+      const head = patternBytes(100, 85)
+      const tail = patternBytes(100, 86)
+      const upload = await create(store, { Size: 200 })
+      const { ID } = await upload.getInfo()
+      const servable = async () => store.asServableUpload(await store.getUpload(ID))
+      await rejectsUnfinished(suite.traits, (await servable()).contentInfo())
+      await write(upload, 0, head)
+      await rejectsUnfinished(suite.traits, (await servable()).contentInfo())
+      // Every byte in is not enough: until finishUpload.
+      await write(upload, 100, tail)
+      await rejectsUnfinished(suite.traits, (await servable()).contentInfo())
+      await upload.finishUpload()
+      const done = await servable()
+      assert.equal((await done.contentInfo()).size, 200)
+      assertBytes(await readAll(await done.createReadStream()), concatBytes(head, tail), 'content')
+    })
+  }
 
   suite.test('contentInfo agrees with getInfo: the size is the offset', async (store) => {
     const empty = await create(store, { Size: 0 })
@@ -112,20 +122,39 @@ export function contentTests(suite: StoreSuite<ContentServerDataStore>): void {
     }
   })
 
-  suite.test('the etag changes when bytes are added, however soon after', async (store) => {
-    const upload = await create(store, { Size: 3 })
-    const { ID } = await upload.getInfo()
-    const etags: (string | undefined)[] = []
-    for (let offset = 0; offset < 3; offset++) {
-      await write(upload, offset, patternBytes(1, 88 + offset))
-      const info = await contentInfoSoFar(store, ID)
-      if (info === undefined) continue
-      assert.equal(info.size, offset + 1)
-      etags.push(info.etag)
-    }
-    const given = etags.filter((etag) => etag !== undefined)
-    assert.equal(new Set(given).size, given.length, `an etag repeated: ${given.join(' ')}`)
-  })
+  if (readsUnfinished) {
+    suite.test('the etag changes when bytes are added, however soon after', async (store) => {
+      const upload = await create(store, { Size: 3 })
+      const { ID } = await upload.getInfo()
+      const etags: (string | undefined)[] = []
+      for (let offset = 0; offset < 3; offset++) {
+        await write(upload, offset, patternBytes(1, 88 + offset))
+        const servable = store.asServableUpload(await store.getUpload(ID))
+        const info = await readsSoFar(servable.contentInfo())
+        assert.equal(info.size, offset + 1)
+        etags.push(info.etag)
+      }
+      const given = etags.filter((etag) => etag !== undefined)
+      assert.equal(new Set(given).size, given.length, `an etag repeated: ${given.join(' ')}`)
+    })
+  } else {
+    // Bytes change only before completion, where no validator is given out:
+    // none can go stale. Once finished, it is one for the bytes, however soon.
+    suite.test('no etag while bytes are added; once finished, one etag', async (store) => {
+      const upload = await create(store, { Size: 3 })
+      const { ID } = await upload.getInfo()
+      for (let offset = 0; offset < 3; offset++) {
+        await write(upload, offset, patternBytes(1, 88 + offset))
+        const servable = store.asServableUpload(await store.getUpload(ID))
+        await rejectsUnfinished(suite.traits, servable.contentInfo())
+      }
+      await upload.finishUpload()
+      const first = await store.asServableUpload(await store.getUpload(ID)).contentInfo()
+      const again = await store.asServableUpload(await store.getUpload(ID)).contentInfo()
+      assert.equal(first.size, 3)
+      assert.deepEqual([again.size, again.etag], [first.size, first.etag])
+    })
+  }
 
   suite.test('ranges at the edges: one byte, chunk boundaries, the exact end', async (store) => {
     const one = patternBytes(1, 89)
@@ -147,21 +176,38 @@ export function contentTests(suite: StoreSuite<ContentServerDataStore>): void {
     }
   })
 
-  suite.test('a stream ends at its range, even if bytes arrive after it opened', async (store) => {
-    const upload = await create(store, { Size: 200 })
-    const { ID } = await upload.getInfo()
-    const first = patternBytes(100, 91)
-    await write(upload, 0, first)
-    const servable = store.asServableUpload(await store.getUpload(ID))
-    // A store that serves whole objects only may refuse, as tusd's s3store does.
-    const stream = await servable.createReadStream({ start: 0, end: 99 }).catch((err: unknown) => {
-      assert.ok(hasErrorCode(err, 'ERR_INCOMPLETE_UPLOAD'), `unexpected rejection: ${err}`)
-      return undefined
+  if (readsUnfinished) {
+    suite.test(
+      'a stream ends at its range, even if bytes arrive after it opened',
+      async (store) => {
+        const upload = await create(store, { Size: 200 })
+        const { ID } = await upload.getInfo()
+        const first = patternBytes(100, 91)
+        await write(upload, 0, first)
+        const servable = store.asServableUpload(await store.getUpload(ID))
+        const stream = await readsSoFar(servable.createReadStream({ start: 0, end: 99 }))
+        await write(upload, 100, patternBytes(100, 92))
+        assertBytes(await readAll(stream), first, 'the range asked for, not the bytes added')
+      },
+    )
+  } else {
+    suite.test(`a range of an unfinished upload rejects with ${unfinishedRead}`, async (store) => {
+      const upload = await create(store, { Size: 200 })
+      const { ID } = await upload.getInfo()
+      const first = patternBytes(100, 91)
+      const second = patternBytes(100, 92)
+      await write(upload, 0, first)
+      const servable = store.asServableUpload(await store.getUpload(ID))
+      await rejectsUnfinished(suite.traits, servable.createReadStream({ start: 0, end: 99 }))
+      await rejectsUnfinished(suite.traits, servable.createReadStream())
+      await write(upload, 100, second)
+      await upload.finishUpload()
+      const done = store.asServableUpload(await store.getUpload(ID))
+      const range = await readAll(await done.createReadStream({ start: 0, end: 99 }))
+      assertBytes(range, first, 'the range, once finished')
+      assertBytes(await readAll(await done.createReadStream()), concatBytes(first, second), 'all')
     })
-    if (stream === undefined) return
-    await write(upload, 100, patternBytes(100, 92))
-    assertBytes(await readAll(stream), first, 'the range asked for, not the bytes added')
-  })
+  }
 
   suite.test('a finished upload is served to many lookups at once', async (store) => {
     const bytes = patternBytes(200_000, 93)

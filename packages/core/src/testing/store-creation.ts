@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict'
 import { isValidUploadId } from '../upload-id.js'
 import { create, entries, rejectsWith, type StoreSuite, uniqueId } from './store-kit.js'
+import { createGiven, givenIdTitles } from './store-traits.js'
 
-/** newUpload and getUpload: ids, FileInfo round-trip, not found. */
+/**
+ * newUpload and getUpload: ids, FileInfo round-trip, not found. A given ID
+ * becomes the upload's ID as the store declared (traits.keepsGivenId).
+ */
 export function creationTests(suite: StoreSuite): void {
   suite.test('newUpload without an ID picks a valid id, different each time', async (store) => {
     const a = await (await create(store, { Size: 10 })).getInfo()
@@ -13,18 +17,18 @@ export function creationTests(suite: StoreSuite): void {
     assert.equal(a.Offset, 0)
   })
 
-  suite.test('newUpload keeps a given ID and getUpload finds it', async (store) => {
-    const id = uniqueId()
-    const created = await create(store, { ID: id, Size: 42 })
-    assert.equal((await created.getInfo()).ID, id)
+  const titles = givenIdTitles(suite.traits)
+
+  suite.test(titles.plain, async (store) => {
+    const { id } = await createGiven(suite.traits, store, uniqueId(), { Size: 42 })
     const found = await (await store.getUpload(id)).getInfo()
     assert.equal(found.ID, id)
     assert.equal(found.Size, 42)
   })
 
-  suite.test('an ID with "/" is kept and found again', async (store) => {
-    const id = `${uniqueId('folder')}/${uniqueId('file')}`
-    await create(store, { ID: id, Size: 3 })
+  suite.test(titles.nested, async (store) => {
+    const given = `${uniqueId('folder')}/${uniqueId('file')}`
+    const { id } = await createGiven(suite.traits, store, given, { Size: 3 })
     const found = await (await store.getUpload(id)).getInfo()
     assert.equal(found.ID, id)
     assert.equal(found.Size, 3)

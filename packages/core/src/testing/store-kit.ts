@@ -5,6 +5,7 @@ import { hasErrorCode } from '../errors.js'
 import { type FileInfo, newFileInfo } from '../file-info.js'
 import type { DataStore, Upload } from '../store.js'
 import { chunked, readAll } from './bytes.js'
+import type { Traits } from './store-traits.js'
 
 /** What a group of store tests registers its tests with. */
 export interface StoreSuite<S extends DataStore = DataStore> {
@@ -12,6 +13,8 @@ export interface StoreSuite<S extends DataStore = DataStore> {
   test(name: string, fn: (store: S) => Promise<void>): void
   /** Bytes of the "large" cases. */
   largeSize: number
+  /** What the store declared it does where stores may differ, defaults filled in. */
+  traits: Traits
 }
 
 /**
@@ -25,6 +28,7 @@ export function narrow<T extends DataStore>(
 ): StoreSuite<T> {
   return {
     largeSize: suite.largeSize,
+    traits: suite.traits,
     test(name, fn) {
       suite.test(name, async (store) => {
         assert.ok(guard(store), `the store no longer passes ${guard.name}`)
@@ -60,12 +64,20 @@ export async function read(upload: Upload): Promise<Uint8Array> {
   return readAll(await upload.getReader())
 }
 
-/** Asserts that `promise` rejects with a TusError of `code`. */
-export async function rejectsWith(promise: Promise<unknown>, code: ErrorCode): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(hasErrorCode(err, code), `expected a TusError ${code}, got ${String(err)}`)
-    return true
-  })
+/** Asserts that `promise` rejects with a TusError of `code`; `message` if it resolves. */
+export async function rejectsWith(
+  promise: Promise<unknown>,
+  code: ErrorCode,
+  message = `expected a rejection with ${code}`,
+): Promise<void> {
+  await assert.rejects(
+    promise,
+    (err: unknown) => {
+      assert.ok(hasErrorCode(err, code), `expected a TusError ${code}, got ${String(err)}`)
+      return true
+    },
+    message,
+  )
 }
 
 /** Metadata as sorted entries: compares plain and prototype-less objects alike. */

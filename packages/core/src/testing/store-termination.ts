@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import type { TerminaterDataStore } from '../store.js'
-import { assertBytes, patternBytes } from './bytes.js'
-import { create, read, rejectsWith, type StoreSuite, uniqueId, write } from './store-kit.js'
+import { patternBytes } from './bytes.js'
+import { create, rejectsWith, type StoreSuite, uniqueId, write } from './store-kit.js'
+import { assertKept, createGiven } from './store-traits.js'
 
 /** termination: afterwards getUpload rejects with ERR_UPLOAD_NOT_FOUND. */
 export function terminationTests(suite: StoreSuite<TerminaterDataStore>): void {
@@ -20,8 +21,8 @@ export function terminationTests(suite: StoreSuite<TerminaterDataStore>): void {
   })
 
   suite.test('terminate a finished upload with a nested id', async (store) => {
-    const id = `${uniqueId('folder')}/${uniqueId('file')}`
-    const upload = await create(store, { ID: id, Size: 10 })
+    const given = `${uniqueId('folder')}/${uniqueId('file')}`
+    const { upload, id } = await createGiven(suite.traits, store, given, { Size: 10 })
     await write(upload, 0, patternBytes(10, 42))
     await upload.finishUpload()
     await store.asTerminatableUpload(upload).terminate()
@@ -41,7 +42,7 @@ export function terminationTests(suite: StoreSuite<TerminaterDataStore>): void {
     for (const upload of [neighbour, longer]) {
       const survivor = await store.getUpload((await upload.getInfo()).ID)
       assert.equal((await survivor.getInfo()).Offset, 50)
-      assertBytes(await read(survivor), bytes, 'surviving upload')
+      await assertKept(suite.traits, survivor, bytes, 'surviving upload')
     }
   })
 }
