@@ -92,3 +92,13 @@ export async function withRetries<T>(fn: () => Promise<T>, signal?: AbortSignal)
     }
   }
 }
+
+/** The failure of a write; the rare part that could not be undone is named, for the logs. */
+export function failureError(failure: unknown, orphaned: boolean) {
+  const err = s3Error(failure, 'UploadPart')
+  if (!orphaned) return err
+  return tusError('ERR_INTERNAL_SERVER_ERROR', {
+    message: `${err.message}; a later part could not be undone, so the offset may be too high`,
+    cause: failure,
+  })
+}

@@ -15,13 +15,14 @@ import {
   tusError,
   type Upload,
 } from '@tus/core'
+import { type StoreContext, storageOf } from './context.js'
 import { s3Error } from './errors.js'
 import { joinUploadId, Keys, splitUploadId } from './keys.js'
 import { objectContentType, objectMetadata } from './metadata.js'
 import { LIMITS, type ResolvedOptions, resolveOptions, type S3StoreOptions } from './options.js'
 import { Semaphore } from './semaphore.js'
 import { ensureDir, TempFiles } from './temp.js'
-import { own, S3Upload, type StoreContext, storageOf } from './upload.js'
+import { own, S3Upload } from './upload.js'
 
 /**
  * Uploads in an S3 bucket, in the layout of tusd's s3store: a multipart

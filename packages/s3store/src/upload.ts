@@ -1,19 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListPartsCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  UploadPartCopyCommand,
-} from '@aws-sdk/client-s3'
 import {
   type ByteRange,
   type ByteSource,
@@ -22,66 +7,20 @@ import {
   cloneFileInfo,
   type FileInfo,
   type LengthDeclarableUpload,
-  parseFileInfo,
   type ServableUpload,
-  serializeFileInfo,
   type TerminatableUpload,
   tusError,
   type Upload,
   type WriteOptions,
 } from '@tus/core'
-import { hasCode, isMissing, notFoundOrS3Error, s3Error, withRetries } from './errors.js'
-import { copySource, type Keys, type UploadIds } from './keys.js'
-import { LIMITS, optimalPartSize, type ResolvedOptions } from './options.js'
-import { cutAndUpload, fileBody, type Part, type PartFile, type PartTarget } from './parts.js'
-import type { Semaphore } from './semaphore.js'
-import type { TempFiles } from './temp.js'
-
-/** What an upload needs of its store. */
-export interface StoreContext {
-  options: ResolvedOptions
-  keys: Keys
-  /** The limit on part uploads in flight, shared by every upload of the store. */
-  semaphore: Semaphore
-  /** A fresh set of temporary files. */
-  temp(): TempFiles
-}
-
-/** What S3 holds of an upload, as last read or written by this handle. */
-export interface UploadState {
-  /** The FileInfo from the `.info`, with Offset worked out from the parts. */
-  info: FileInfo
-  /** The parts of the multipart upload, by number. */
-  parts: Part[]
-  /** Size of the `.part` object, 0 if there is none. */
-  partObjectSize: number
-  /** The multipart upload is completed: the object holds every byte. */
-  completed: boolean
-}
-
-/** tusd's Storage map. */
-export function storageOf(bucket: string, key: string): Record<string, string> {
-  return { Type: 's3store', Bucket: bucket, Key: key }
-}
-
-const sum = (parts: Part[]) => parts.reduce((total, part) => total + part.size, 0)
-
-/**
- * The number of the next part: one after the last part with bytes. For the
- * parts tusd writes (1..n, none empty) that is tusd's len(parts)+1. Empty
- * parts after it are slots left by a failed write (see cutAndUpload), which
- * the next parts overwrite.
- */
-const nextPartNumber = (parts: Part[]) =>
-  parts.reduce((max, part) => (part.size > 0 ? Math.max(max, part.number) : max), 0) + 1
-
-/** `parts` with `added` in, a new part replacing an old one of its number; by number. */
-const mergeParts = (parts: Part[], added: Part[]) => {
-  const numbers = new Set(added.map((part) => part.number))
-  return [...parts.filter((part) => !numbers.has(part.number)), ...added].sort(
-    (a, b) => a.number - b.number,
-  )
-}
+import type { StoreContext, UploadState } from './context.js'
+import { failureError, isMissing, notFoundOrS3Error, s3Error } from './errors.js'
+import type { UploadIds } from './keys.js'
+import { UploadObjects } from './objects.js'
+import { LIMITS, optimalPartSize } from './options.js'
+import { mergeParts, nextPartNumber, partBytes, planCopies } from './part-list.js'
+import { cutAndUpload, fileBody, type PartFile } from './parts.js'
+import { peek } from './peek.js'
 
 /**
  * One upload: a multipart upload at `<prefix><objectId>`, its FileInfo in
@@ -100,6 +39,7 @@ export class S3Upload
   readonly objectId: string
   readonly multipartId: string
   readonly #ctx: StoreContext
+  readonly #objects: UploadObjects
   #state: UploadState | undefined
   /** True while #state is news that getInfo may hand out once. */
   #fresh = false
@@ -109,15 +49,8 @@ export class S3Upload
     this.id = id
     this.objectId = ids.objectId
     this.multipartId = ids.multipartId
+    this.#objects = new UploadObjects(ctx, ids.objectId, ids.multipartId)
     if (state !== undefined) this.#remember(state)
-  }
-
-  get #bucket(): string {
-    return this.#ctx.options.bucket
-  }
-
-  get #key(): string {
-    return this.#ctx.keys.object(this.objectId)
   }
 
   /** Reads the upload from S3 (see #fetch): the lookup of getUpload. */
@@ -153,14 +86,14 @@ export class S3Upload
     const temp = this.#ctx.temp()
     try {
       if (state.partObjectSize > 0) {
-        const file = await this.#downloadPartObject(temp)
+        const file = await this.#objects.downloadPartObject(temp)
         if (file === undefined || file.size !== state.partObjectSize) {
           this.#forget()
           throw tusError('ERR_MISMATCHED_OFFSET')
         }
         const number = nextPartNumber(parts)
         const etag = await this.#ctx.semaphore.with(() =>
-          this.#target().uploadPart(number, fileBody(file)),
+          this.#objects.partTarget().uploadPart(number, fileBody(file)),
         )
         parts = mergeParts(parts, [{ number, size: file.size, etag }])
         state.parts = parts
@@ -168,26 +101,17 @@ export class S3Upload
     } finally {
       await temp.removeAll()
     }
-    if (parts.some((part) => part.etag === '')) parts = await this.#listParts()
+    if (parts.some((part) => part.etag === '')) parts = await this.#objects.listParts()
     // Every part, as tusd: some S3 servers (radosgw) refuse a list that leaves one out.
     if (parts.length === 0) {
-      parts = [{ number: 1, size: 0, etag: await this.#target().emptyPart(1) }]
+      parts = [{ number: 1, size: 0, etag: await this.#objects.partTarget().emptyPart(1) }]
     }
     try {
-      await this.#ctx.options.client.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: this.#bucket,
-          Key: this.#key,
-          UploadId: this.multipartId,
-          MultipartUpload: {
-            Parts: parts.map((part) => ({ ETag: part.etag, PartNumber: part.number })),
-          },
-        }),
-      )
+      await this.#objects.complete(parts)
     } catch (err) {
       this.#forget()
       // Completed meanwhile (a retry of a finish whose answer got lost)?
-      if (!isMissing(err) || !(await this.#objectExists())) {
+      if (!isMissing(err) || !(await this.#objects.exists())) {
         throw notFoundOrS3Error(err, 'CompleteMultipartUpload')
       }
     }
@@ -198,7 +122,7 @@ export class S3Upload
     state.info.Offset = state.info.Size
     this.#remember(state)
     // Its bytes are in the last part now; a stale `.part` is ignored anyway (see #fetch).
-    if (leftover) await this.#deletePartObject().catch(() => {})
+    if (leftover) await this.#objects.deletePartObject().catch(() => {})
   }
 
   /**
@@ -212,36 +136,13 @@ export class S3Upload
   /** Size, ETag and Last-Modified of the completed object (HeadObject). */
   async contentInfo(): Promise<ContentInfo> {
     await this.#requireCompleted()
-    try {
-      const head = await this.#ctx.options.client.send(
-        new HeadObjectCommand({ Bucket: this.#bucket, Key: this.#key }),
-      )
-      const info: ContentInfo = { size: head.ContentLength ?? 0 }
-      if (head.ETag !== undefined && head.ETag !== '') {
-        info.etag = head.ETag.startsWith('"') ? head.ETag : `"${head.ETag}"`
-      }
-      if (head.LastModified !== undefined) info.lastModified = head.LastModified
-      return info
-    } catch (err) {
-      throw notFoundOrS3Error(err, 'HeadObject')
-    }
+    return this.#objects.head()
   }
 
   /** The bytes of `range` (inclusive ends), or all, straight from GetObject. */
   async createReadStream(range?: ByteRange): Promise<Readable> {
     await this.#requireCompleted()
-    try {
-      const res = await this.#ctx.options.client.send(
-        new GetObjectCommand({
-          Bucket: this.#bucket,
-          Key: this.#key,
-          Range: range === undefined ? undefined : `bytes=${range.start}-${range.end}`,
-        }),
-      )
-      return res.Body as Readable
-    } catch (err) {
-      throw notFoundOrS3Error(err, 'GetObject')
-    }
+    return this.#objects.read(range)
   }
 
   /**
@@ -250,46 +151,7 @@ export class S3Upload
    */
   async terminate(): Promise<void> {
     this.#forget()
-    const { client } = this.#ctx.options
-    const keys = this.#ctx.keys
-    const [abort, remove] = await Promise.allSettled([
-      client
-        .send(
-          new AbortMultipartUploadCommand({
-            Bucket: this.#bucket,
-            Key: this.#key,
-            UploadId: this.multipartId,
-          }),
-        )
-        .catch((err: unknown) => {
-          if (!isMissing(err)) throw s3Error(err, 'AbortMultipartUpload')
-        }),
-      client
-        .send(
-          new DeleteObjectsCommand({
-            Bucket: this.#bucket,
-            Delete: {
-              Objects: [
-                { Key: this.#key },
-                { Key: keys.part(this.objectId) },
-                { Key: keys.info(this.objectId) },
-              ],
-              Quiet: true,
-            },
-          }),
-        )
-        .then(
-          (res) => {
-            const error = res.Errors?.find((e) => e.Code !== 'NoSuchKey')
-            if (error !== undefined) throw s3Error(error, 'DeleteObjects')
-          },
-          (err: unknown) => {
-            throw s3Error(err, 'DeleteObjects')
-          },
-        ),
-    ])
-    if (abort.status === 'rejected') throw abort.reason
-    if (remove.status === 'rejected') throw remove.reason
+    await this.#objects.removeAll()
   }
 
   /** Rewrites the `.info` with the length (tusd). */
@@ -331,16 +193,10 @@ export class S3Upload
   /** Writes the `.info` object (tusd's writeInfo). */
   async writeInfo(info: FileInfo): Promise<void> {
     try {
-      await this.#ctx.options.client.send(
-        new PutObjectCommand({
-          Bucket: this.#bucket,
-          Key: this.#ctx.keys.info(this.objectId),
-          Body: serializeFileInfo(info),
-        }),
-      )
+      await this.#objects.putInfo(info)
     } catch (err) {
       this.#forget()
-      throw s3Error(err, 'PutObject')
+      throw err
     }
   }
 
@@ -371,9 +227,9 @@ export class S3Upload
    */
   async #fetch(): Promise<UploadState> {
     const [info, parts, partObject] = await Promise.allSettled([
-      this.#readInfo(),
-      this.#listParts(),
-      this.#headPartObject(),
+      this.#objects.getInfo(this.id),
+      this.#objects.listParts(),
+      this.#objects.partObjectSize(),
     ])
     if (info.status === 'rejected') throw info.reason
     const state: UploadState = {
@@ -390,84 +246,13 @@ export class S3Upload
     }
     if (partObject.status === 'rejected') throw partObject.reason
     state.parts = parts.value
-    const inParts = sum(state.parts)
+    const inParts = partBytes(state.parts)
     // A `.part` beside parts that already make the whole upload is the
     // leftover of a finish that did not get to delete it: its bytes are in.
     const complete = !state.info.SizeIsDeferred && inParts >= state.info.Size
     state.partObjectSize = complete ? 0 : partObject.value
     state.info.Offset = inParts + state.partObjectSize
     return state
-  }
-
-  /**
-   * The `.info`, with this handle's id and Storage. A `.info` whose ID names
-   * another multipart upload (the object id was used again since) is not
-   * this upload's: not found.
-   */
-  async #readInfo(): Promise<FileInfo> {
-    const key = this.#ctx.keys.info(this.objectId)
-    let text: string
-    try {
-      const res = await this.#ctx.options.client.send(
-        new GetObjectCommand({ Bucket: this.#bucket, Key: key }),
-      )
-      text = (await res.Body?.transformToString('utf8')) ?? ''
-    } catch (err) {
-      throw notFoundOrS3Error(err, 'GetObject')
-    }
-    const info = parseFileInfo(text, `[s3store] invalid info object ${key}`)
-    if (info.ID !== '' && info.ID !== this.id) throw tusError('ERR_UPLOAD_NOT_FOUND')
-    info.ID = this.id
-    info.Storage = storageOf(this.#bucket, this.#key)
-    return info
-  }
-
-  /** Every part, page after page (raw SDK errors: the caller tells missing apart). */
-  async #listParts(): Promise<Part[]> {
-    const parts: Part[] = []
-    let marker: string | undefined
-    for (;;) {
-      const res = await this.#ctx.options.client.send(
-        new ListPartsCommand({
-          Bucket: this.#bucket,
-          Key: this.#key,
-          UploadId: this.multipartId,
-          PartNumberMarker: marker,
-        }),
-      )
-      for (const part of res.Parts ?? []) {
-        parts.push({ number: part.PartNumber ?? 0, size: part.Size ?? 0, etag: part.ETag ?? '' })
-      }
-      const next = res.NextPartNumberMarker
-      if (!res.IsTruncated || next === undefined || next === marker) break
-      marker = next
-    }
-    return parts.sort((a, b) => a.number - b.number)
-  }
-
-  /** Size of the `.part`, 0 if there is none (or it may not be seen: tusd tolerates 403). */
-  async #headPartObject(): Promise<number> {
-    try {
-      const head = await this.#ctx.options.client.send(
-        new HeadObjectCommand({ Bucket: this.#bucket, Key: this.#ctx.keys.part(this.objectId) }),
-      )
-      return head.ContentLength ?? 0
-    } catch (err) {
-      if (hasCode(err, 'NoSuchKey', 'NotFound', 'AccessDenied', 'Forbidden')) return 0
-      throw s3Error(err, 'HeadObject')
-    }
-  }
-
-  async #objectExists(): Promise<boolean> {
-    try {
-      await this.#ctx.options.client.send(
-        new HeadObjectCommand({ Bucket: this.#bucket, Key: this.#key }),
-      )
-      return true
-    } catch (err) {
-      if (isMissing(err)) return false
-      throw s3Error(err, 'HeadObject')
-    }
   }
 
   async #requireCompleted(): Promise<void> {
@@ -512,16 +297,16 @@ export class S3Upload
       this.#forget()
       let prefix: PartFile | undefined
       if (state.partObjectSize > 0) {
-        prefix = await this.#downloadPartObject(temp)
+        prefix = await this.#objects.downloadPartObject(temp)
         if (prefix === undefined || prefix.size !== state.partObjectSize) {
           throw tusError('ERR_MISMATCHED_OFFSET')
         }
-        await this.#deletePartObject()
+        await this.#objects.deletePartObject()
       }
-      const base = sum(state.parts)
+      const base = partBytes(state.parts)
       const firstPartNumber = nextPartNumber(state.parts)
       handed = true
-      const result = await cutAndUpload(body, this.#target(), {
+      const result = await cutAndUpload(body, this.#objects.partTarget(), {
         temp,
         semaphore: this.#ctx.semaphore,
         partSize,
@@ -542,7 +327,7 @@ export class S3Upload
       if (result.tail !== undefined) {
         const tail = result.tail
         try {
-          await this.#ctx.semaphore.with(() => this.#putPartObject(tail))
+          await this.#ctx.semaphore.with(() => this.#objects.putPartObject(tail))
         } catch (err) {
           if (prefix !== undefined && !result.prefixStored)
             await this.#restore(prefix, firstPartNumber)
@@ -552,7 +337,7 @@ export class S3Upload
       }
       state.parts = mergeParts(state.parts, result.parts)
       state.partObjectSize = partObjectSize
-      info.Offset = sum(state.parts) + partObjectSize
+      info.Offset = partBytes(state.parts) + partObjectSize
       this.#remember(state)
       return result.received
     } finally {
@@ -569,9 +354,9 @@ export class S3Upload
    */
   async #restore(prefix: PartFile, firstPartNumber: number): Promise<void> {
     try {
-      const parts = await this.#listParts()
+      const parts = await this.#objects.listParts()
       if (parts.some((part) => part.number === firstPartNumber && part.size > 0)) return
-      await this.#putPartObject(prefix)
+      await this.#objects.putPartObject(prefix)
     } catch {
       // Nothing more to do: the write fails with its own error.
     }
@@ -579,148 +364,26 @@ export class S3Upload
 
   /** UploadPartCopy of every partial, in parallel within the shared limit. */
   async #copyParts(state: UploadState, sources: S3Upload[], infos: FileInfo[]): Promise<void> {
-    const { client } = this.#ctx.options
-    const pieces: { number: number; source: string; range?: string; size: number }[] = []
-    let number = nextPartNumber(state.parts)
-    sources.forEach((source, i) => {
-      const size = infos[i]!.Size
-      const key = this.#ctx.keys.object(source.objectId)
-      const count = Math.ceil(size / LIMITS.maxPartSize)
-      if (count <= 1) {
-        pieces.push({ number: number++, source: key, size })
-        return
-      }
-      // Over 5 GiB: in even ranges, so that none is too small to be a part.
-      const step = Math.ceil(size / count)
-      for (let start = 0; start < size; start += step) {
-        const end = Math.min(start + step, size) - 1
-        pieces.push({
-          number: number++,
-          source: key,
-          range: `bytes=${start}-${end}`,
-          size: end - start + 1,
-        })
-      }
-    })
+    const copies = planCopies(
+      sources.map((source, i) => ({
+        key: this.#ctx.keys.object(source.objectId),
+        size: infos[i]!.Size,
+      })),
+      nextPartNumber(state.parts),
+    )
     const copied = await Promise.all(
-      pieces.map((piece) =>
-        this.#ctx.semaphore.with(async () => {
-          try {
-            const res = await client.send(
-              new UploadPartCopyCommand({
-                Bucket: this.#bucket,
-                Key: this.#key,
-                UploadId: this.multipartId,
-                PartNumber: piece.number,
-                CopySource: copySource(this.#bucket, piece.source),
-                CopySourceRange: piece.range,
-              }),
-            )
-            return { number: piece.number, size: piece.size, etag: res.CopyPartResult?.ETag ?? '' }
-          } catch (err) {
+      copies.map((copy) =>
+        this.#ctx.semaphore.with(() =>
+          this.#objects.copyPart(copy).catch((err: unknown) => {
             this.#forget()
-            throw notFoundOrS3Error(err, 'UploadPartCopy')
-          }
-        }),
+            throw err
+          }),
+        ),
       ),
     )
     state.parts = mergeParts(state.parts, copied)
-    state.info.Offset = sum(state.parts) + state.partObjectSize
+    state.info.Offset = partBytes(state.parts) + state.partObjectSize
     this.#state = state
-  }
-
-  /**
-   * UploadPart and its undo, for cutAndUpload: retried on throttling, 5xx and
-   * network errors, each attempt with a fresh stream of the part file.
-   */
-  #target(): PartTarget {
-    const { client } = this.#ctx.options
-    const input = { Bucket: this.#bucket, Key: this.#key, UploadId: this.multipartId }
-    const send = async (
-      number: number,
-      body: () => Uint8Array | Readable,
-      size: number,
-      signal?: AbortSignal,
-    ) => {
-      try {
-        const res = await withRetries(async () => {
-          const stream = body()
-          try {
-            return await client.send(
-              new UploadPartCommand({
-                ...input,
-                PartNumber: number,
-                Body: stream,
-                ContentLength: size,
-              }),
-              signal === undefined ? {} : { abortSignal: signal },
-            )
-          } finally {
-            if ('destroy' in stream) stream.destroy()
-          }
-        }, signal)
-        return res.ETag ?? ''
-      } catch (err) {
-        throw notFoundOrS3Error(err, 'UploadPart')
-      }
-    }
-    return {
-      uploadPart: (number, part, signal) => send(number, () => part.open(), part.size, signal),
-      emptyPart: (number) => send(number, () => new Uint8Array(0), 0),
-    }
-  }
-
-  /** The `.part` in a temporary file, or undefined if there is none. */
-  async #downloadPartObject(temp: TempFiles): Promise<PartFile | undefined> {
-    let body: Readable
-    try {
-      const res = await this.#ctx.options.client.send(
-        new GetObjectCommand({ Bucket: this.#bucket, Key: this.#ctx.keys.part(this.objectId) }),
-      )
-      body = res.Body as Readable
-    } catch (err) {
-      if (isMissing(err)) return undefined
-      throw s3Error(err, 'GetObject')
-    }
-    const path = await temp.path()
-    try {
-      await pipeline(body, createWriteStream(path, { flags: 'wx', mode: 0o600 }))
-    } catch (err) {
-      throw s3Error(err, 'GetObject')
-    }
-    return { path, size: (await stat(path)).size }
-  }
-
-  async #putPartObject(file: PartFile): Promise<void> {
-    try {
-      await withRetries(async () => {
-        const body = createReadStream(file.path)
-        try {
-          await this.#ctx.options.client.send(
-            new PutObjectCommand({
-              Bucket: this.#bucket,
-              Key: this.#ctx.keys.part(this.objectId),
-              Body: body,
-              ContentLength: file.size,
-            }),
-          )
-        } finally {
-          body.destroy()
-        }
-      })
-    } catch (err) {
-      throw s3Error(err, 'PutObject')
-    }
-  }
-
-  async #deletePartObject(): Promise<void> {
-    try {
-      await this.#ctx.options.client.send(
-        new DeleteObjectCommand({ Bucket: this.#bucket, Key: this.#ctx.keys.part(this.objectId) }),
-      )
-    } catch (err) {
-      throw s3Error(err, 'DeleteObject')
-    }
   }
 }
 
@@ -728,52 +391,4 @@ export class S3Upload
 export function own(upload: Upload): S3Upload {
   if (upload instanceof S3Upload) return upload
   throw new TypeError('[s3store] not an upload of an S3Store')
-}
-
-/** The failure of a write; the rare part that could not be undone is named, for the logs. */
-function failureError(failure: unknown, orphaned: boolean) {
-  const err = s3Error(failure, 'UploadPart')
-  if (!orphaned) return err
-  return tusError('ERR_INTERNAL_SERVER_ERROR', {
-    message: `${err.message}; a later part could not be undone, so the offset may be too high`,
-    cause: failure,
-  })
-}
-
-/**
- * `src` without its leading empty chunks, or undefined if it has no byte (or,
- * with `sourceErrors: 'end'`, fails before its first byte): such a write
- * touches nothing.
- */
-async function peek(
-  src: ByteSource,
-  sourceErrors: 'end' | 'throw',
-): Promise<AsyncIterable<Uint8Array> | undefined> {
-  const it = src[Symbol.asyncIterator]()
-  for (;;) {
-    let next: IteratorResult<Uint8Array>
-    try {
-      next = await it.next()
-    } catch (err) {
-      if (sourceErrors === 'throw') throw err
-      return undefined
-    }
-    if (next.done) return undefined
-    if (next.value.byteLength === 0) continue
-    const first = next.value
-    let sent = false
-    return {
-      [Symbol.asyncIterator]: () => ({
-        next: () => {
-          if (sent) return it.next()
-          sent = true
-          return Promise.resolve({ value: first, done: false })
-        },
-        return: async () => {
-          await it.return?.()
-          return { value: undefined, done: true }
-        },
-      }),
-    }
-  }
 }
