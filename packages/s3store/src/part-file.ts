@@ -81,10 +81,6 @@ export class PartWriter {
     return new PartWriter(path, handle, o.prefix?.size ?? 0, o.live === true)
   }
 
-  get live(): boolean {
-    return this.#live
-  }
-
   async write(chunk: Uint8Array): Promise<void> {
     if (this.#live) {
       this.#window.push({ start: this.size, bytes: chunk })
