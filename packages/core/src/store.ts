@@ -40,6 +40,13 @@ export interface WriteOptions {
    * still keep what it wrote.
    */
   signal?: AbortSignal
+  /**
+   * How many bytes `src` carries if it runs to its end (a request's
+   * Content-Length), when that is known in advance. A hint for the store's
+   * layout, never a promise: `src` may end sooner, and the store must keep
+   * and count what did arrive as it always does. It never carries more.
+   */
+  length?: number
 }
 
 export interface Upload {

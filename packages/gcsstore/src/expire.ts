@@ -61,7 +61,7 @@ async function isExpired(bucket: Bucket, prefix: string, id: string, limit: numb
     return false
   }
   if (info.ID !== id) return false
-  const objects = await readObjects(bucket, names)
+  const objects = await readObjects(bucket, names, info)
   if (objects.final !== undefined) return false
   if (!info.SizeIsDeferred && storedOffset(objects) >= info.Size) return false
   return latest(objects.chunks).getTime() < limit

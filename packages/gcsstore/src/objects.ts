@@ -1,4 +1,5 @@
 import type { Bucket, FileMetadata } from '@google-cloud/storage'
+import type { FileInfo } from '@tus/core'
 import { decodeCrc32c } from './crc32c.js'
 import { gcsCall, gcsError, isMissing, notFoundOrGcsError } from './errors.js'
 import type { UploadNames } from './names.js'
@@ -8,8 +9,14 @@ import type { UploadNames } from './names.js'
  * list of names under `<key>_` (chunks and intermediate objects, with their
  * sizes) and the final object's metadata. Nothing is kept between calls, so
  * any process finds the same state: the offset is the final object's size
- * once it exists (as in tusd, which then ignores the chunks), else the sum of
- * the chunks' sizes.
+ * once it exists, else the sum of the chunks' sizes.
+ *
+ * One exception: an upload whose body came whole in its first PATCH is
+ * written straight to `<key>` (see GCSUpload.writeChunk). If that body broke
+ * off, `<key>` holds fewer bytes than the upload's known size: then it is not
+ * a finished upload's object but the upload's first bytes, chunk -1, and the
+ * chunks written after it follow it. tusd counts such an upload the same way:
+ * its offset is the sum of every object of the upload.
  */
 
 /** One object, as far as the store needs it. */
@@ -81,12 +88,30 @@ export async function listChunks(
   return { chunks, temporaries }
 }
 
+/** The index of a `<key>` that holds an unfinished upload's first bytes. */
+export const HEAD_INDEX = -1
+
+/** What readObjects needs to know of the upload: its size, if known. */
+export type UploadSize = Pick<FileInfo, 'Size' | 'SizeIsDeferred'>
+
 /** Everything GCS holds of the upload's bytes. */
-export async function readObjects(bucket: Bucket, names: UploadNames): Promise<UploadObjects> {
+export async function readObjects(
+  bucket: Bucket,
+  names: UploadNames,
+  size: UploadSize,
+): Promise<UploadObjects> {
   const [listed, final] = await Promise.all([
     listChunks(bucket, names),
     statObject(bucket, names.key),
   ])
+  if (final !== undefined && !size.SizeIsDeferred && final.size < size.Size) {
+    // A whole-upload write that broke off: the first bytes, not the finished upload.
+    return {
+      ...listed,
+      chunks: [{ ...final, index: HEAD_INDEX }, ...listed.chunks],
+      final: undefined,
+    }
+  }
   return { ...listed, final }
 }
 

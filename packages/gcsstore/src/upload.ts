@@ -22,6 +22,7 @@ import { finalMetadata } from './metadata.js'
 import { UploadNames } from './names.js'
 import {
   deleteObjects,
+  HEAD_INDEX,
   latest,
   listChunks,
   nextChunkIndex,
@@ -64,6 +65,8 @@ export class GCSUpload
   readonly names: UploadNames
   readonly #ctx: StoreContext
   #info: FileInfo
+  /** This handle wrote the whole upload straight to the final object, metadata included. */
+  #wroteFinal = false
 
   constructor(ctx: StoreContext, info: FileInfo) {
     this.#ctx = ctx
@@ -82,7 +85,7 @@ export class GCSUpload
 
   /** Everything GCS holds of the bytes, read now. */
   objects(): Promise<UploadObjects> {
-    return readObjects(this.#bucket, this.names)
+    return readObjects(this.#bucket, this.names, this.#info)
   }
 
   async getInfo(): Promise<FileInfo> {
@@ -94,6 +97,13 @@ export class GCSUpload
    * Streams `src` into a new chunk object `<key>_<n>`. The offset is checked
    * against GCS first: a write at any other offset, or to a finished upload,
    * rejects with ERR_MISMATCHED_OFFSET before a byte is read.
+   *
+   * A first write that carries the whole upload (`options.length` is its
+   * size) goes straight to the final object `<key>`, with the upload's
+   * metadata, so finishing has nothing to compose or delete: one write of
+   * the bytes instead of three (write, compose, delete). If it breaks off,
+   * `<key>` keeps what arrived and counts as the upload's first bytes (see
+   * objects.ts); the next writes add chunks after it as usual.
    */
   async writeChunk(offset: number, src: ByteSource, options: WriteOptions = {}): Promise<number> {
     const objects = await this.objects()
@@ -106,8 +116,17 @@ export class GCSUpload
             : `mismatched offset: the upload holds ${stored} bytes, not ${offset}`,
       })
     }
-    const file = this.#bucket.file(this.names.chunk(nextChunkIndex(objects.chunks)))
-    const { bytes } = await writeChunkObject(file, src, options.signal)
+    const info = this.#info
+    const whole =
+      stored === 0 && objects.chunks.length === 0 && !info.SizeIsDeferred && info.Size > 0
+        ? options.length === info.Size
+        : false
+    const name = whole ? this.names.key : this.names.chunk(nextChunkIndex(objects.chunks))
+    const { bytes } = await writeChunkObject(this.#bucket.file(name), src, {
+      signal: options.signal,
+      metadata: whole ? finalMetadata(info.MetaData) : undefined,
+    })
+    if (whole && bytes === info.Size) this.#wroteFinal = true
     return bytes
   }
 
@@ -134,16 +153,19 @@ export class GCSUpload
               attempts: this.#ctx.options.composeAttempts,
             })
     }
-    await gcsCall('set metadata', () =>
-      retryRateLimited(() =>
-        this.#bucket.file(this.names.key).setMetadata(finalMetadata(this.#info.MetaData)),
-      ),
-    )
+    if (!this.#wroteFinal) {
+      await gcsCall('set metadata', () =>
+        retryRateLimited(() =>
+          this.#bucket.file(this.names.key).setMetadata(finalMetadata(this.#info.MetaData)),
+        ),
+      )
+    }
     const info = { ...this.#info, Offset: final.size }
     await writeInfo(this.#bucket, this.names.info, info)
     this.#info = info
     await deleteObjects(this.#bucket, [
-      ...objects.chunks.map((chunk) => chunk.name),
+      // The head, if any, is `<key>` itself: now the final object.
+      ...objects.chunks.filter((chunk) => chunk.index !== HEAD_INDEX).map((chunk) => chunk.name),
       ...objects.temporaries,
     ])
   }

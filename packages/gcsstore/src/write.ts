@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { File } from '@google-cloud/storage'
+import type { File, FileMetadata } from '@google-cloud/storage'
 import { type ByteSource, tusError } from '@tus/core'
 import { gcsError, isPreconditionFailed } from './errors.js'
 import { type StoredObject, storedObject } from './objects.js'
@@ -34,11 +34,19 @@ export interface ChunkWritten {
   object: StoredObject | undefined
 }
 
+export interface ChunkWriteOptions {
+  /** Ends the chunk at once, keeping what arrived (see above). */
+  signal?: AbortSignal | undefined
+  /** The new object's resource metadata (Content-Type, custom metadata). */
+  metadata?: FileMetadata | undefined
+}
+
 export async function writeChunkObject(
   file: File,
   src: ByteSource,
-  signal?: AbortSignal,
+  options: ChunkWriteOptions = {},
 ): Promise<ChunkWritten> {
+  const { signal, metadata } = options
   const iterator = src[Symbol.asyncIterator]()
   let sourceDone = false
   // The next piece of the source, or undefined where the chunk ends: the
@@ -94,7 +102,8 @@ export async function writeChunkObject(
 
   const upload = file.createWriteStream({
     resumable: false,
-    contentType: 'application/octet-stream',
+    contentType: metadata?.contentType ?? 'application/octet-stream',
+    ...(metadata === undefined ? {} : { metadata }),
     // No CRC32C of the body in JavaScript (4 s of CPU per GiB in the SDK), as tusd's
     // gcsstore sends none: GCS computes each object's CRC32C itself, and the compose
     // is checked against those (see compose.ts).

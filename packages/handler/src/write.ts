@@ -66,7 +66,7 @@ export async function writeBody(
       failure = toTusError(err)
     }
   } else {
-    failure = await writeStream(upload, info, body)
+    failure = await writeStream(upload, info, body, length)
     if (body.error !== undefined && failure === body.error) {
       log.warn('BodyReadError', { id: info.ID, code: body.error.code, bytesRead: body.bytesRead })
     }
@@ -93,10 +93,11 @@ async function writeStream(
   upload: Upload,
   info: FileInfo,
   body: BodyReader,
+  length: number | undefined,
 ): Promise<TusError | undefined> {
   const offset = info.Offset
   try {
-    const written = await upload.writeChunk(offset, body)
+    const written = await upload.writeChunk(offset, body, length === undefined ? {} : { length })
     info.Offset = offset + written
     return body.error
   } catch (err) {

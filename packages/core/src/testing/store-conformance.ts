@@ -15,6 +15,7 @@ import { finishTests } from './store-finish.js'
 import { interruptedTests } from './store-interrupted.js'
 import { narrow, type StoreSuite } from './store-kit.js'
 import { lengthTests } from './store-length.js'
+import { lengthHintTests } from './store-length-hint.js'
 import { readerTests } from './store-reader.js'
 import { stagingTests } from './store-staging.js'
 import { terminationTests } from './store-termination.js'
@@ -81,6 +82,7 @@ export function storeConformance<S extends DataStore>(
     api.describe('creation', () => creationTests(suite))
     api.describe('writeChunk and offsets', () => writeTests(suite))
     api.describe('a source that fails midway', () => interruptedTests(suite))
+    api.describe('writes with a length (Content-Length)', () => lengthHintTests(suite))
     api.describe('getReader', () => readerTests(suite))
     api.describe('finishUpload', () => finishTests(suite))
     if (isTerminaterDataStore(probe)) {

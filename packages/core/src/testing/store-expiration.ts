@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import type { ExpirerDataStore } from '../store.js'
-import { patternBytes } from './bytes.js'
+import { failingAfter, patternBytes } from './bytes.js'
 import { create, type StoreSuite, write } from './store-kit.js'
 
 async function listed(store: ExpirerDataStore, before: Date): Promise<string[]> {
@@ -36,6 +36,16 @@ export function expirationTests(suite: StoreSuite<ExpirerDataStore>): void {
     assert.ok(ids.includes(unfinished.ID), 'unfinished upload listed')
     assert.ok(ids.includes(deferred.ID), 'upload of deferred length listed')
   })
+
+  suite.test(
+    'an upload whose whole-upload write broke off is unfinished: listed',
+    async (store) => {
+      const { ID } = await (await create(store, { Size: 5000 })).getInfo()
+      const broken = failingAfter(patternBytes(2000, 6), 500)
+      await (await store.getUpload(ID)).writeChunk(0, broken, { length: 5000 })
+      assert.ok((await listed(store, later())).includes(ID))
+    },
+  )
 
   suite.test('finished and empty finished uploads are never listed', async (store) => {
     const done = await create(store, { Size: 5 })

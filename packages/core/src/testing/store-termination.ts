@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import type { TerminaterDataStore } from '../store.js'
-import { patternBytes } from './bytes.js'
+import { failingAfter, patternBytes } from './bytes.js'
 import { create, rejectsWith, type StoreSuite, uniqueId, write } from './store-kit.js'
 import { assertKept, createGiven } from './store-traits.js'
 
@@ -9,6 +9,14 @@ export function terminationTests(suite: StoreSuite<TerminaterDataStore>): void {
   suite.test('terminate: getUpload rejects with ERR_UPLOAD_NOT_FOUND after', async (store) => {
     const { ID } = await (await create(store, { Size: 100 })).getInfo()
     await write(await store.getUpload(ID), 0, patternBytes(60, 41))
+    await store.asTerminatableUpload(await store.getUpload(ID)).terminate()
+    await rejectsWith(store.getUpload(ID), 'ERR_UPLOAD_NOT_FOUND')
+  })
+
+  suite.test('terminate after a whole-upload write broke off', async (store) => {
+    const { ID } = await (await create(store, { Size: 5000 })).getInfo()
+    const broken = failingAfter(patternBytes(2000, 44), 500)
+    await (await store.getUpload(ID)).writeChunk(0, broken, { length: 5000 })
     await store.asTerminatableUpload(await store.getUpload(ID)).terminate()
     await rejectsWith(store.getUpload(ID), 'ERR_UPLOAD_NOT_FOUND')
   })
