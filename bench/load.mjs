@@ -28,6 +28,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Pool } from 'undici'
+import { BLOCK, views as poolViews, shift } from './payload.mjs'
 import { cpuSeconds, peakRssMiB, resetPeakRss } from './proc.mjs'
 
 const { values: opt } = parseArgs({
@@ -62,31 +63,11 @@ const timeoutMs = num('timeout-s') * 1000
 const serverPid = opt['server-pid'] ? Number(opt['server-pid']) : null
 
 // ---------------------------------------------------------------------------------------------
-// Payload. Upload number `seed` has at byte p the byte POOL[shift(seed, block) + p % BLOCK],
-// block = floor(p / BLOCK): every block of every upload is a different window of one random
-// pool, so a byte stored at the wrong offset or in the wrong upload changes the sha256.
-// Request bodies are views into POOL: nothing is allocated or copied per request.
-const BLOCK = MiB
+// Payload (payload.mjs): upload number `seed` is a run of views into one random pool, so a byte
+// stored at the wrong offset or in the wrong upload changes the sha256, and nothing is allocated
+// or copied per request.
 const POOL = randomBytes(2 * BLOCK)
-
-function shift(seed, block) {
-  let h = Math.imul(seed + 0x632be5ab, 0x9e3779b1) ^ Math.imul(block + 0x5bd1e995, 0x85ebca6b)
-  h ^= h >>> 15
-  h = Math.imul(h, 0xc2b2ae35)
-  h ^= h >>> 13
-  return (h >>> 0) % BLOCK
-}
-function* views(seed, start, length) {
-  const end = start + length
-  for (let p = start; p < end; ) {
-    const block = Math.floor(p / BLOCK)
-    const within = p - block * BLOCK
-    const n = Math.min(BLOCK - within, end - p)
-    const s = shift(seed, block) + within
-    yield POOL.subarray(s, s + n)
-    p += n
-  }
-}
+const views = (seed, start, length) => poolViews(POOL, seed, start, length)
 async function* stream(seed, start, length) {
   yield* views(seed, start, length)
 }

@@ -9,14 +9,19 @@
 // see the same share of the machine's noise. Results: one JSON line per scenario and run in
 // bench/results/<session>.jsonl, the report in bench/results/<session>.md (and --out); see
 // bench/README.md. Exit status: 1 if a run failed its checks, 2 if a target was missed.
-import { spawn, spawnSync } from 'node:child_process'
-import { appendFileSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs'
-import { connect, createServer } from 'node:net'
+import { spawnSync } from 'node:child_process'
+import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, release, totalmem } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { processTree } from './proc.mjs'
+import {
+  freePort,
+  HOST,
+  runJson,
+  startServer as startChild,
+  stopServer as stopChild,
+} from './child.mjs'
 import { buildReport } from './report.mjs'
 
 const bench = dirname(fileURLToPath(import.meta.url))
@@ -81,7 +86,6 @@ const timeoutS = Number(opt.timeout)
 if (!(Number.isInteger(runs) && runs > 0)) fail(`--runs: ${opt.runs}`)
 if (!(mib > 0)) fail(`--mib: ${opt.mib}`)
 if (!(timeoutS > 0)) fail(`--timeout: ${opt.timeout}`)
-const HOST = '127.0.0.1'
 const basePath = opt['base-path'] ?? '/files/'
 
 // ---------------------------------------------------------------------------------------------
@@ -155,29 +159,7 @@ if (labels.includes(oursLabel) && !opt['ours-cmd'] && !existsSync(cli)) {
 }
 
 // ---------------------------------------------------------------------------------------------
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const log = (msg) => process.stderr.write(`${msg}\n`)
-
-function freePort() {
-  return new Promise((ok, ko) => {
-    const s = createServer()
-    s.once('error', ko)
-    s.listen(0, HOST, () => {
-      const { port } = s.address()
-      s.close(() => ok(port))
-    })
-  })
-}
-function portOpen(port) {
-  return new Promise((ok) => {
-    const socket = connect(port, HOST)
-    socket.once('connect', () => {
-      socket.destroy()
-      ok(true)
-    })
-    socket.once('error', () => ok(false))
-  })
-}
 
 let current = null // { child, label } of the running server
 let load = null // the running load.mjs process
@@ -186,74 +168,28 @@ let currentDir = null // upload directory of the current run
 async function startServer(label, dir, logFile) {
   const port = await freePort()
   const [cmd, args] = SERVERS[label].command(String(port), dir)
-  const out = openSync(logFile, 'a')
   const env = { ...process.env, HOST, PORT: String(port), UPLOAD_DIR: dir }
-  const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', out, out] })
-  const server = { child, label, port, exited: false }
-  child.once('exit', () => {
-    server.exited = true
-  })
-  current = server
-  for (let i = 0; i < 300; i++) {
-    if (server.exited)
-      throw new Error(`${label} exited at start (code ${child.exitCode}); see ${logFile}`)
-    if (await portOpen(port)) return server
-    await sleep(100)
+  const onSpawn = (server) => {
+    current = server // known before it listens, so that a signal meanwhile stops it too
   }
-  throw new Error(`${label} not listening on ${HOST}:${port} after 30 s; see ${logFile}`)
+  return startChild({ cmd, args, env, cwd: root, port, logFile, label, onSpawn })
 }
 
-/** SIGTERM the server by pid, then SIGKILL whatever is left of its process tree after 5 s. */
 async function stopServer() {
   const server = current
-  if (!server) return
   current = null
-  if (server.exited) return
-  const tree = processTree(server.child.pid)
-  server.child.kill('SIGTERM')
-  for (let i = 0; i < 50 && !server.exited; i++) await sleep(100)
-  for (const pid of tree) {
-    try {
-      process.kill(pid, 'SIGKILL')
-    } catch {
-      // already gone
-    }
-  }
-  for (let i = 0; i < 20 && !server.exited; i++) await sleep(50)
+  await stopChild(server)
 }
 
 /** Run load.mjs for one scenario; resolves to its JSON result (ok: false on any failure). */
 function runLoad(args) {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(bench, 'load.mjs'), ...args.map(String)], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    load = child
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      stdout += d
-    })
-    child.stderr.setEncoding('utf8').on('data', (d) => {
-      stderr += d
-    })
-    // load.mjs gives up by itself after --timeout-s; this is in case it hangs anyway.
-    const killer = setTimeout(() => child.kill('SIGKILL'), (timeoutS + 15) * 1000)
-    child.once('close', (code, signal) => {
-      clearTimeout(killer)
-      load = null
-      const line = stdout.trim().split('\n').pop()
-      let result
-      try {
-        result = JSON.parse(line)
-      } catch {
-        const why = signal ? `killed by ${signal}` : `exit code ${code}`
-        result = { ok: false, error: `load.mjs ${why}: ${stderr.trim().slice(-300)}` }
-      }
-      if (result.ok && code !== 0) result = { ...result, ok: false, error: `exit code ${code}` }
-      done(result)
-    })
+  return runJson([join(bench, 'load.mjs'), ...args], {
+    cwd: root,
+    env: process.env,
+    timeoutS,
+    onChild: (child) => {
+      load = child
+    },
   })
 }
 
