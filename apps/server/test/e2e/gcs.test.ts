@@ -1,24 +1,18 @@
 import { randomBytes } from 'node:crypto'
-import { Readable } from 'node:stream'
 import { Storage } from '@google-cloud/storage'
-import { Upload, type UploadOptions } from 'tus-js-client'
+import type { UploadOptions } from 'tus-js-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   assertBuilt,
   cleanup,
-  createUpload,
   download,
   headUpload,
-  openRaw,
-  patchHead,
-  patchUpload,
   runTusd,
-  settledOffset,
   sha256,
-  sleep,
   startTusd,
   type Tusd,
 } from './harness.js'
+import { remoteStoreScenarios, tusUpload } from './remote-store.js'
 
 /**
  * The binary with `-gcs-bucket`, against the Google Cloud Storage emulator of
@@ -42,7 +36,6 @@ const storage = new Storage({ apiEndpoint: endpoint, projectId: 'test' })
 const bucketName = `tus-e2e-${Date.now()}-${randomBytes(3).toString('hex')}`
 const bucket = storage.bucket(bucketName)
 
-const MiB = 1024 * 1024
 const startGcsTusd = () =>
   startTusd({ env, args: ['-gcs-bucket', bucketName, '-gcs-endpoint', endpoint] })
 
@@ -59,19 +52,8 @@ afterAll(async () => {
   await bucket.delete().catch(() => {})
 })
 
-/** Runs a tus-js-client upload to its end against `server`; resolves with its URL. */
-function upload(data: Buffer | Readable, options: UploadOptions = {}, server = tusd) {
-  return new Promise<string>((resolve, reject) => {
-    const job = new Upload(data as Buffer, {
-      endpoint: server.url,
-      retryDelays: null,
-      ...options,
-      onError: reject,
-      onSuccess: () => resolve(job.url as string),
-    })
-    job.start()
-  })
-}
+const upload = (data: Buffer, options: UploadOptions = {}, server = tusd) =>
+  tusUpload(server, data, options)
 
 const idOf = (url: string) => decodeURIComponent(new URL(url).pathname.split('/').pop()!)
 
@@ -87,25 +69,6 @@ describe('tusd -gcs-bucket', () => {
     expect(tusd.output()).toMatch(/Supported tus extensions: creation,creation-with-upload,/)
   })
 
-  it('takes 50 MiB with metadata from tus-js-client in several PATCHes; the download matches', async () => {
-    const data = randomBytes(50 * MiB)
-    const url = await upload(data, {
-      chunkSize: 8 * MiB,
-      metadata: { filename: 'big.bin', filetype: 'application/octet-stream' },
-    })
-    const head = await headUpload(url)
-    expect(head.offset).toBe(data.length)
-    expect(head.headers.get('upload-metadata')).toContain(
-      `filename ${Buffer.from('big.bin').toString('base64')}`,
-    )
-    expect(sha256(await download(url))).toBe(sha256(data))
-    // tusd's layout once finished: the composed object and the info object, no chunks left.
-    const id = idOf(url)
-    expect(await objectsOf(id)).toEqual([id, `${id}.info`])
-    const [stored] = await bucket.file(id).getMetadata()
-    expect(Number(stored.size)).toBe(data.length)
-  })
-
   it('composes an upload sent in more than 32 PATCHes (recursive compose); the bytes match', async () => {
     const chunk = 128 * 1024
     const data = randomBytes(40 * chunk + 1000) // 41 PATCHes
@@ -116,95 +79,16 @@ describe('tusd -gcs-bucket', () => {
     expect(await objectsOf(id)).toEqual([id, `${id}.info`])
   })
 
-  it('a stream of unknown length (creation-defer-length)', async () => {
-    const data = randomBytes(7 * MiB + 3)
-    const chunks = function* () {
-      for (let at = 0; at < data.length; at += 64 * 1024) yield data.subarray(at, at + 64 * 1024)
-    }
-    const url = await upload(Readable.from(chunks()), {
-      uploadLengthDeferred: true,
-      chunkSize: 3 * MiB,
-    })
-    const head = await headUpload(url)
-    expect(head.headers.get('upload-length')).toBe(String(data.length))
-    expect(sha256(await download(url))).toBe(sha256(data))
-  })
-
-  it('parallel uploads concatenated by the store', async () => {
-    const data = randomBytes(11 * MiB + 5)
-    const url = await upload(data, { parallelUploads: 3 })
-    expect((await headUpload(url)).offset).toBe(data.length)
-    expect(sha256(await download(url))).toBe(sha256(data))
-  })
-
-  it('aborted at about 30 % by the client, resumed on another server process', async () => {
-    const data = randomBytes(30 * MiB)
-    let stopping = false
-    const url = await new Promise<string>((resolve, reject) => {
-      const job = new Upload(data, {
-        endpoint: tusd.url,
-        chunkSize: 5 * MiB,
-        retryDelays: null,
-        metadata: { filename: 'resumed.bin' },
-        onProgress: (sent, total) => {
-          if (stopping || sent < total * 0.3) return
-          stopping = true
-          job.abort().then(() => resolve(job.url as string), reject)
-        },
-        onError: reject,
-        onSuccess: () => reject(new Error('the upload finished before it was aborted')),
-      })
-      job.start()
-    })
-    const other = await startGcsTusd()
-    const there = new URL(new URL(url).pathname, other.url).href
-    // The first process may still be storing the bytes of the aborted PATCH.
-    await sleep(300)
-    const offset = await settledOffset(there)
-    // At least the PATCHes answered before the abort; not all of it.
-    expect(offset).toBeGreaterThanOrEqual(5 * MiB)
-    expect(offset).toBeLessThan(data.length)
-    const resumed = await upload(data, { uploadUrl: there, chunkSize: 5 * MiB }, other)
-    expect(resumed).toBe(there)
-    expect((await headUpload(url)).offset).toBe(data.length)
-    expect(sha256(await download(url))).toBe(sha256(data))
-    const head = await headUpload(there)
-    expect(head.headers.get('upload-metadata')).toBe(
-      `filename ${Buffer.from('resumed.bin').toString('base64')}`,
-    )
-  })
-
-  it('resumed on another server process after an interruption (raw PATCHes)', async () => {
-    const data = randomBytes(8 * MiB)
-    const url = await createUpload(tusd, data.length)
-    expect((await patchUpload(url, 0, data.subarray(0, 3 * MiB))).status).toBe(204)
-    const other = await startGcsTusd()
-    const there = new URL(new URL(url).pathname, other.url).href
-    const offset = (await headUpload(there)).offset
-    expect(offset).toBe(3 * MiB)
-    expect((await patchUpload(there, offset, data.subarray(offset))).status).toBe(204)
-    expect(sha256(await download(url))).toBe(sha256(data))
-  })
-
-  it('kill -9 mid-upload, restart, resume: identical bytes', async () => {
-    const victim = await startGcsTusd()
-    const data = randomBytes(12 * MiB)
-    const url = await createUpload(victim, data.length)
-    // A first PATCH that was answered must survive the kill.
-    expect((await patchUpload(url, 0, data.subarray(0, 4 * MiB))).status).toBe(204)
-    const conn = await openRaw(victim.port)
-    await conn.write(patchHead(new URL(url).pathname, 4 * MiB, data.length - 4 * MiB))
-    await conn.write(data.subarray(4 * MiB, 8 * MiB))
-    await sleep(500)
-    victim.proc.kill('SIGKILL')
-    await victim.exited
-    const restarted = await startGcsTusd()
-    const there = new URL(new URL(url).pathname, restarted.url).href
-    const offset = await settledOffset(there)
-    expect(offset).toBeGreaterThanOrEqual(4 * MiB)
-    expect(offset).toBeLessThanOrEqual(8 * MiB)
-    expect((await patchUpload(there, offset, data.subarray(offset))).status).toBe(204)
-    expect(sha256(await download(there))).toBe(sha256(data))
+  remoteStoreScenarios({
+    start: startGcsTusd,
+    server: () => tusd,
+    // tusd's layout once finished: the final object and the `.info`, no chunk left.
+    async checkFinished(url, size) {
+      const id = idOf(url)
+      expect(await objectsOf(id)).toEqual([id, `${id}.info`])
+      const [stored] = await bucket.file(id).getMetadata()
+      expect(Number(stored.size)).toBe(size)
+    },
   })
 })
 

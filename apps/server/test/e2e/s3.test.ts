@@ -6,23 +6,18 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3'
-import { Upload } from 'tus-js-client'
+import { Upload, type UploadOptions } from 'tus-js-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   assertBuilt,
   cleanup,
-  createUpload,
   download,
   headUpload,
-  openRaw,
-  patchHead,
-  patchUpload,
-  settledOffset,
   sha256,
-  sleep,
   startTusd,
   type Tusd,
 } from './harness.js'
+import { remoteStoreScenarios, tusUpload } from './remote-store.js'
 
 /**
  * The binary with `-s3-bucket`, against the throw-away S3 server of the tests
@@ -71,19 +66,8 @@ const startS3Tusd = () =>
     ],
   })
 
-/** Runs a tus-js-client upload to its end; resolves with its URL. */
-function upload(data: Buffer | import('node:stream').Readable, options: Record<string, unknown>) {
-  return new Promise<string>((resolve, reject) => {
-    const job = new Upload(data as Buffer, {
-      endpoint: tusd.url,
-      retryDelays: null,
-      ...options,
-      onError: reject,
-      onSuccess: () => resolve(job.url as string),
-    })
-    job.start()
-  })
-}
+const upload = (data: Buffer, options: UploadOptions = {}) => tusUpload(tusd, data, options)
+
 afterAll(async () => {
   await cleanup()
   const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }))
@@ -128,56 +112,7 @@ describe('tusd -s3-bucket', () => {
     expect(sha256(await download(url))).toBe(sha256(data))
   })
 
-  it('a stream of unknown length (creation-defer-length)', async () => {
-    const { Readable } = await import('node:stream')
-    const data = randomBytes(7 * MiB + 3)
-    const chunks = function* () {
-      for (let at = 0; at < data.length; at += 64 * 1024) yield data.subarray(at, at + 64 * 1024)
-    }
-    const url = await upload(Readable.from(chunks()), {
-      uploadLengthDeferred: true,
-      chunkSize: 3 * MiB,
-    })
-    const head = await headUpload(url)
-    expect(head.headers.get('upload-length')).toBe(String(data.length))
-    expect(sha256(await download(url))).toBe(sha256(data))
-  })
-
-  it('parallel uploads concatenated by the store', async () => {
-    const data = randomBytes(11 * MiB)
-    const url = await upload(data, { parallelUploads: 2 })
-    expect(sha256(await download(url))).toBe(sha256(data))
-  })
-
-  it('resumed on another server process after an interruption', async () => {
-    const data = randomBytes(8 * MiB)
-    const url = await createUpload(tusd, data.length)
-    expect((await patchUpload(url, 0, data.subarray(0, 3 * MiB))).status).toBe(204)
-    const other = await startS3Tusd()
-    const there = new URL(new URL(url).pathname, other.url).href
-    const offset = (await headUpload(there)).offset
-    expect(offset).toBe(3 * MiB)
-    expect((await patchUpload(there, offset, data.subarray(offset))).status).toBe(204)
-    expect(sha256(await download(url))).toBe(sha256(data))
-  })
-
-  it('kill -9 mid-upload, restart, resume: identical bytes', async () => {
-    const victim = await startS3Tusd()
-    const data = randomBytes(12 * MiB)
-    const url = await createUpload(victim, data.length)
-    const conn = await openRaw(victim.port)
-    await conn.write(patchHead(new URL(url).pathname, 0, data.length))
-    await conn.write(data.subarray(0, 6 * MiB))
-    await sleep(500)
-    victim.proc.kill('SIGKILL')
-    await victim.exited
-    const restarted = await startS3Tusd()
-    const there = new URL(new URL(url).pathname, restarted.url).href
-    const offset = await settledOffset(there)
-    expect(offset).toBeLessThanOrEqual(6 * MiB)
-    expect((await patchUpload(there, offset, data.subarray(offset))).status).toBe(204)
-    expect(sha256(await download(there))).toBe(sha256(data))
-  })
+  remoteStoreScenarios({ start: startS3Tusd, server: () => tusd })
 
   it('-s3-disable-content-hashes and -s3-log-api-calls: unsigned payloads, one DEBUG line per call', async () => {
     const other = await startTusd({
