@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import type { DataStore, Locker, Logger } from '@tus/core'
 import type { Flags } from './flags.js'
+import { tuneHeapForStreaming } from './heap.js'
 import type { CliLogger } from './log.js'
 
 export type StorageFlags = Pick<
@@ -67,6 +68,7 @@ async function composeS3(flags: StorageFlags, logger: CliLogger, handlerLogger: 
     import('@tus/memorylocker'),
   ])
   const client = await createS3Client(flags, handlerLogger)
+  tuneHeapForStreaming()
   // A missing region fails here, at start-up, rather than at the first upload.
   await client.config.region()
   logger.print(`Using 's3://${flags.s3Bucket}/${flags.s3ObjectPrefix}' as S3 bucket for storage.`)
