@@ -24,4 +24,15 @@ export interface Lock {
   lock(signal: AbortSignal, requestRelease: () => void): Promise<void>
   /** Releases the lock if this handle holds it; does nothing otherwise. */
   unlock(): Promise<void>
+  /**
+   * Optional, for a request that only reads (HEAD). When no one holds the
+   * lock, resolves false at once and holds nothing; when someone holds or
+   * awaits it, acquires it as lock() does (the holder is asked to release)
+   * and resolves true, held until unlock(). Either way the reader does not
+   * read while a request it found writing goes on. A locker whose
+   * uncontended lock() costs file system or network work (a lock on disk,
+   * in Redis) offers this so that a reader pays one look instead of an
+   * acquisition and a release; without it the handler calls lock().
+   */
+  lockIfHeld?(signal: AbortSignal, requestRelease: () => void): Promise<boolean>
 }

@@ -108,6 +108,7 @@ test('lockerConformance registers its groups with unique test names', () => {
     'Locker conformance > acquire timeout',
     'Locker conformance > unlock',
     'Locker conformance > several waiters',
+    'Locker conformance > readers (lockIfHeld)',
   ])
   expect(new Set(names).size).toBe(names.length)
 })

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rm, rmdir, unlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Lock, Locker } from '@tus/core'
+import type { Locker } from '@tus/core'
 import { describeCode, directoryProblem, errorCode } from './errors.js'
-import { FileLock, LockTable } from './lock-table.js'
+import { FileLock } from './file-lock.js'
+import { LockTable } from './lock-table.js'
 import { type FileLockerOptions, type Settings, settings } from './options.js'
 
 /**
@@ -29,7 +30,7 @@ export class FileLocker implements Locker {
   }
 
   /** A handle for the lock of `id`; an invalid id fails at lock() with ERR_UPLOAD_NOT_FOUND. */
-  newLock(id: string): Lock {
+  newLock(id: string): FileLock {
     return new FileLock(this.#table, id)
   }
 

@@ -1,3 +1,4 @@
+export type { FileLock } from './file-lock.js'
 export { FileLocker } from './file-locker.js'
 export {
   DEFAULT_ACQUIRER_POLL_INTERVAL,

@@ -1,4 +1,7 @@
-import { type Lock, tusError } from '@tus/core'
+import { lstat } from 'node:fs/promises'
+import { tusError } from '@tus/core'
+import { errorCode } from './errors.js'
+import type { FileLock } from './file-lock.js'
 import type { Hold } from './hold.js'
 import { type Attempt, FileMutex } from './mutex.js'
 import type { Settings } from './options.js'
@@ -105,6 +108,24 @@ export class LockTable {
         if (this.#leave(entry, waiter)) reject(err)
       }
     })
+  }
+
+  /**
+   * Whether the lock of `handle`'s id is held, awaited or lingering here, or
+   * its directory exists (held by another process): one lstat when not. An
+   * id without lock paths and a closed table say yes, so that lock() gives
+   * the answer it always gives.
+   */
+  async isTaken(handle: FileLock): Promise<boolean> {
+    const paths = this.#pathsOf(handle)
+    if (this.#closed !== undefined || paths === undefined) return true
+    if (this.#entries.has(paths.lock)) return true
+    try {
+      await lstat(paths.lock)
+      return true
+    } catch (err) {
+      return errorCode(err) !== 'ENOENT'
+    }
   }
 
   async unlock(handle: FileLock): Promise<void> {
@@ -279,7 +300,10 @@ export class LockTable {
   /** Competes for the lock directory on behalf of the head of the queue. */
   async #acquire(entry: Entry): Promise<void> {
     const { paths } = entry
-    const unsubscribe = this.#watch.subscribe(paths.folder, paths.lockName, () => entry.wake())
+    // The folder is watched only once the lock turns out to be held: an
+    // uncontended acquisition (most of them) opens no watcher, and hears of
+    // no other file made in the folder meanwhile.
+    let unsubscribe: (() => void) | undefined
     try {
       let immediate = 0
       while (entry.waiters.length > 0) {
@@ -311,10 +335,15 @@ export class LockTable {
         for (const waiter of [...entry.waiters]) if (waiter.signal.aborted) waiter.onAbort()
         if (attempt.kind === 'retry' && immediate++ < IMMEDIATE_RETRIES) continue
         immediate = 0
+        if (unsubscribe === undefined) {
+          unsubscribe = this.#watch.subscribe(paths.folder, paths.lockName, () => entry.wake())
+          // Once more at once: a release between the attempt and the watch is not missed.
+          continue
+        }
         await this.#pause(entry)
       }
     } finally {
-      unsubscribe()
+      unsubscribe?.()
     }
   }
 
@@ -335,28 +364,5 @@ export class LockTable {
         resolve()
       }
     })
-  }
-}
-
-/** A handle for the lock of one upload id; nothing is acquired until lock(). */
-export class FileLock implements Lock {
-  readonly id: string
-  readonly #table: LockTable
-  /** Set while this handle waits in a queue (one wait at a time). */
-  waiting = false
-  /** Its lock paths once known (undefined: the id is invalid); null until then. */
-  paths: LockPaths | undefined | null = null
-
-  constructor(table: LockTable, id: string) {
-    this.#table = table
-    this.id = id
-  }
-
-  lock(signal: AbortSignal, requestRelease: () => void): Promise<void> {
-    return this.#table.lock(this, signal, requestRelease)
-  }
-
-  unlock(): Promise<void> {
-    return this.#table.unlock(this)
   }
 }

@@ -248,3 +248,53 @@ describe('FileLocker: a released lock lingers for the next local request', () =>
     expect(await leftovers(directory)).toEqual([])
   })
 })
+
+describe('FileLocker: readers (lockIfHeld, the HEAD of the handler)', () => {
+  test('a free lock costs a reader one look: no folder made, nothing left', async () => {
+    const directory = await tempDir()
+    const locker = new FileLocker({ directory, linger: 60_000 })
+    const reader = locker.newLock('x')
+    expect(await reader.lockIfHeld(AbortSignal.timeout(1000), noop)).toBe(false)
+    expect(await leftovers(directory)).toEqual([])
+    // It holds nothing: a writer gets the lock at once.
+    const writer = locker.newLock('x')
+    await writer.lock(AbortSignal.timeout(1000), noop)
+    await writer.unlock()
+    await locker.close()
+  })
+
+  test('a lock held elsewhere: its holder is asked within a second; the reader then holds it', async () => {
+    const { directory, a, b } = await pair()
+    const holder = a.newLock('x')
+    const request = called(3000)
+    await holder.lock(AbortSignal.timeout(1000), () => {
+      request.fn()
+      setTimeout(() => void holder.unlock(), 10)
+    })
+    const askedAt = Date.now()
+    const reader = b.newLock('x')
+    const reading = reader.lockIfHeld(AbortSignal.timeout(5000), noop)
+    const requestedAt = await request.promise
+    expect(requestedAt).toBeGreaterThan(0)
+    expect(requestedAt - askedAt).toBeLessThan(1000)
+    expect(await reading).toBe(true)
+    expect((await leftovers(directory)).filter((name) => !name.includes('/'))).toEqual(['x.lock'])
+    await reader.unlock()
+    expect(await leftovers(directory)).toEqual([])
+  })
+
+  test('a lock lingering here: the reader takes the same folder, with no file system work', async () => {
+    const directory = await tempDir()
+    const locker = new FileLocker({ directory, linger: 300 })
+    const lock = locker.newLock('x')
+    await lock.lock(AbortSignal.timeout(1000), noop)
+    const folder = (await stat(join(directory, 'x.lock'))).ino
+    await lock.unlock()
+    const reader = locker.newLock('x')
+    expect(await reader.lockIfHeld(AbortSignal.timeout(1000), noop)).toBe(true)
+    expect((await stat(join(directory, 'x.lock'))).ino).toBe(folder)
+    await reader.unlock()
+    await sleep(500)
+    expect(await leftovers(directory)).toEqual([])
+  })
+})

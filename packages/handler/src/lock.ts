@@ -23,19 +23,52 @@ export async function acquireLock(
   yieldOnRequest: boolean,
 ): Promise<HeldLock> {
   if (config.locker === undefined) return NO_LOCK
-  ctx.throwIfInterrupted()
   const lock: Lock = config.locker.newLock(id)
+  const requestRelease = yieldOnRequest
+    ? () => ctx.interrupt(tusError('ERR_UPLOAD_INTERRUPTED'))
+    : () => {}
+  await waitFor(config, ctx, (signal) => lock.lock(signal, requestRelease))
+  return { release: () => lock.unlock() }
+}
+
+/**
+ * For a request that only reads (HEAD): as acquireLock, but with a locker
+ * that offers lockIfHeld, a lock nobody holds is not taken at all. A request
+ * that holds or awaits it is still asked to release, and waited for, as tusd
+ * does for every HEAD; the reader never yields itself.
+ */
+export async function acquireReadLock(
+  config: Config,
+  ctx: RequestContext,
+  id: string,
+): Promise<HeldLock> {
+  if (config.locker === undefined) return NO_LOCK
+  const lock: Lock = config.locker.newLock(id)
+  const noRelease = () => {}
+  if (lock.lockIfHeld === undefined) {
+    await waitFor(config, ctx, (signal) => lock.lock(signal, noRelease))
+    return { release: () => lock.unlock() }
+  }
+  const lockIfHeld = lock.lockIfHeld.bind(lock)
+  const held = await waitFor(config, ctx, (signal) => lockIfHeld(signal, noRelease))
+  return held ? { release: () => lock.unlock() } : NO_LOCK
+}
+
+/** Runs a lock acquisition under acquireLockTimeout and the request's interruption. */
+async function waitFor<T>(
+  config: Config,
+  ctx: RequestContext,
+  acquire: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  ctx.throwIfInterrupted()
   const waiting = new AbortController()
   const timer = setTimeout(
     () => waiting.abort(tusError('ERR_LOCK_TIMEOUT')),
     config.acquireLockTimeout,
   )
   const endWait = ctx.abortOnInterrupt(waiting)
-  const requestRelease = yieldOnRequest
-    ? () => ctx.interrupt(tusError('ERR_UPLOAD_INTERRUPTED'))
-    : () => {}
   try {
-    await lock.lock(waiting.signal, requestRelease)
+    return await acquire(waiting.signal)
   } catch (err) {
     // An interruption while waiting answers with its own reason (e.g. shutdown).
     ctx.throwIfInterrupted()
@@ -44,5 +77,4 @@ export async function acquireLock(
     clearTimeout(timer)
     endWait()
   }
-  return { release: () => lock.unlock() }
 }

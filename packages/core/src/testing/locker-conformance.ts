@@ -4,6 +4,7 @@ import { exclusionTests } from './locker-exclusion.js'
 import type { LockerCase, LockerSuite } from './locker-kit.js'
 import { uniqueLockId } from './locker-kit.js'
 import { queueTests } from './locker-queue.js'
+import { readTests } from './locker-read.js'
 import { releaseTests } from './locker-release.js'
 import { timeoutTests } from './locker-timeout.js'
 import { unlockTests } from './locker-unlock.js'
@@ -12,8 +13,9 @@ import type { LockerConformanceOptions, TestApi } from './types.js'
 /**
  * Registers the Locker conformance tests with `api`: exclusion, release
  * requests delivered to the holder, timeouts through the AbortSignal, unlock by
- * the holder only, FIFO hand-over without lost wake-ups. Every test gets a fresh
- * locker from `makeLocker` and fresh lock ids.
+ * the holder only, FIFO hand-over without lost wake-ups, readers (lockIfHeld,
+ * or lock() for a locker without it). Every test gets a fresh locker from
+ * `makeLocker` and fresh lock ids.
  *
  * @example
  * ```ts
@@ -64,5 +66,6 @@ export function lockerConformance<L extends Locker>(
     api.describe('acquire timeout', () => timeoutTests(suite))
     api.describe('unlock', () => unlockTests(suite))
     api.describe('several waiters', () => queueTests(suite))
+    api.describe('readers (lockIfHeld)', () => readTests(suite))
   })
 }

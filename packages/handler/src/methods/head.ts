@@ -4,7 +4,7 @@ import type { Config } from '../config.js'
 import type { RequestContext } from '../context.js'
 import type { TusRequest, TusResponse } from '../exchange.js'
 import { checkExpiry, setExpires } from '../expiration.js'
-import { acquireLock } from '../lock.js'
+import { acquireReadLock } from '../lock.js'
 import { respond } from '../respond.js'
 
 /**
@@ -58,7 +58,7 @@ export interface HeadRead {
 }
 
 async function readLocked(config: Config, ctx: RequestContext, id: string): Promise<HeadRead> {
-  const lock = await acquireLock(config, ctx, id, false)
+  const lock = await acquireReadLock(config, ctx, id)
   try {
     const upload = await config.store.getUpload(id)
     const info = await upload.getInfo()

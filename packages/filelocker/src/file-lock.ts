@@ -1,0 +1,33 @@
+import type { Lock } from '@tus/core'
+import type { LockTable } from './lock-table.js'
+import type { LockPaths } from './paths.js'
+
+/** A handle for the lock of one upload id; nothing is acquired until lock(). */
+export class FileLock implements Lock {
+  readonly id: string
+  readonly #table: LockTable
+  /** Set while this handle waits in a queue (one wait at a time). */
+  waiting = false
+  /** Its lock paths once known (undefined: the id is invalid); null until then. */
+  paths: LockPaths | undefined | null = null
+
+  constructor(table: LockTable, id: string) {
+    this.#table = table
+    this.id = id
+  }
+
+  lock(signal: AbortSignal, requestRelease: () => void): Promise<void> {
+    return this.#table.lock(this, signal, requestRelease)
+  }
+
+  unlock(): Promise<void> {
+    return this.#table.unlock(this)
+  }
+
+  /** A free lock costs a reader one lstat instead of a lock directory made and removed. */
+  async lockIfHeld(signal: AbortSignal, requestRelease: () => void): Promise<boolean> {
+    if (!(await this.#table.isTaken(this))) return false
+    await this.lock(signal, requestRelease)
+    return true
+  }
+}
