@@ -6,6 +6,7 @@ import type { Hold } from './hold.js'
 import { type Attempt, FileMutex } from './mutex.js'
 import type { Settings } from './options.js'
 import { type LockPaths, lockPaths } from './paths.js'
+import { RecentReads } from './reads.js'
 import { FolderWatch } from './watch.js'
 
 /** A handle queued for a lock. */
@@ -64,12 +65,14 @@ export class LockTable {
   readonly #mutex: FileMutex
   readonly #watch: FolderWatch
   readonly #entries = new Map<string, Entry>()
+  readonly #reads: RecentReads
   #closed: Error | undefined
 
   constructor(settings: Settings) {
     this.#settings = settings
     this.#mutex = new FileMutex(settings)
     this.#watch = new FolderWatch(settings.watch, settings.logger)
+    this.#reads = new RecentReads(settings.linger)
   }
 
   lock(handle: FileLock, signal: AbortSignal, requestRelease: () => void): Promise<void> {
@@ -111,15 +114,18 @@ export class LockTable {
   }
 
   /**
-   * Whether the lock of `handle`'s id is held, awaited or lingering here, or
-   * its directory exists (held by another process): one lstat when not. An
-   * id without lock paths and a closed table say yes, so that lock() gives
-   * the answer it always gives.
+   * For a reader: whether to take the lock of `handle`'s id. Yes when it is
+   * held, awaited or lingering here, when its directory exists (held by
+   * another process: one lstat tells), and when the same upload was read
+   * here a moment ago (RecentReads: a polled upload is then locked once and
+   * read from the lingering lock). An id without lock paths and a closed
+   * table say yes, so that lock() gives the answer it always gives.
    */
   async isTaken(handle: FileLock): Promise<boolean> {
     const paths = this.#pathsOf(handle)
     if (this.#closed !== undefined || paths === undefined) return true
     if (this.#entries.has(paths.lock)) return true
+    if (this.#reads.again(paths.lock)) return true
     try {
       await lstat(paths.lock)
       return true

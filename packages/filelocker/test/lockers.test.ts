@@ -263,6 +263,26 @@ describe('FileLocker: readers (lockIfHeld, the HEAD of the handler)', () => {
     await locker.close()
   })
 
+  test('an upload read again within the linger is locked, then read from the lingering lock', async () => {
+    const directory = await tempDir()
+    const locker = new FileLocker({ directory, linger: 60_000 })
+    expect(await locker.newLock('x').lockIfHeld(AbortSignal.timeout(1000), noop)).toBe(false)
+    expect(await leftovers(directory)).toEqual([])
+    const second = locker.newLock('x')
+    expect(await second.lockIfHeld(AbortSignal.timeout(1000), noop)).toBe(true)
+    const folder = (await stat(join(directory, 'x.lock'))).ino
+    await second.unlock()
+    const third = locker.newLock('x')
+    expect(await third.lockIfHeld(AbortSignal.timeout(1000), noop)).toBe(true)
+    // The same folder: no file system work for the third read.
+    expect((await stat(join(directory, 'x.lock'))).ino).toBe(folder)
+    await third.unlock()
+    // Another upload is still read without a lock.
+    expect(await locker.newLock('y').lockIfHeld(AbortSignal.timeout(1000), noop)).toBe(false)
+    await locker.close()
+    expect(await leftovers(directory)).toEqual([])
+  })
+
   test('a lock held elsewhere: its holder is asked within a second; the reader then holds it', async () => {
     const { directory, a, b } = await pair()
     const holder = a.newLock('x')
