@@ -118,9 +118,11 @@ export class GCSUpload
     }
     const info = this.#info
     const whole =
-      stored === 0 && objects.chunks.length === 0 && !info.SizeIsDeferred && info.Size > 0
-        ? options.length === info.Size
-        : false
+      stored === 0 &&
+      objects.chunks.length === 0 &&
+      !info.SizeIsDeferred &&
+      info.Size > 0 &&
+      options.length === info.Size
     const name = whole ? this.names.key : this.names.chunk(nextChunkIndex(objects.chunks))
     const { bytes } = await writeChunkObject(this.#bucket.file(name), src, {
       signal: options.signal,
