@@ -2,7 +2,7 @@ import { getEventListeners } from 'node:events'
 import { rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { hasErrorCode } from '@tus/core'
+import { hasErrorCode, type Lock } from '@tus/core'
 import { FileLocker, type FileLockerOptions } from '@tus/filelocker'
 import { describe, expect, test } from 'vitest'
 import { leftovers, noop, recordingLogger, tempDir } from './helpers.js'
@@ -37,15 +37,20 @@ function called(ms: number) {
   }
 }
 
+/** Takes `holder`'s lock; when asked to release, records when and unlocks soon after. */
+async function holdUntilAsked(holder: Lock) {
+  const request = called(3000)
+  await holder.lock(AbortSignal.timeout(1000), () => {
+    request.fn()
+    setTimeout(() => void holder.unlock(), 10)
+  })
+  return request
+}
+
 describe('FileLocker between lockers that share only the folder', () => {
   test('a release request arrives within a second, with the defaults', async () => {
     const { directory, a, b } = await pair()
-    const holder = a.newLock('x')
-    const request = called(3000)
-    await holder.lock(AbortSignal.timeout(1000), () => {
-      request.fn()
-      setTimeout(() => void holder.unlock(), 10)
-    })
+    const request = await holdUntilAsked(a.newLock('x'))
     const askedAt = Date.now()
     const waiter = b.newLock('x')
     const locked = waiter.lock(AbortSignal.timeout(5000), noop)
@@ -285,12 +290,7 @@ describe('FileLocker: readers (lockIfHeld, the HEAD of the handler)', () => {
 
   test('a lock held elsewhere: its holder is asked within a second; the reader then holds it', async () => {
     const { directory, a, b } = await pair()
-    const holder = a.newLock('x')
-    const request = called(3000)
-    await holder.lock(AbortSignal.timeout(1000), () => {
-      request.fn()
-      setTimeout(() => void holder.unlock(), 10)
-    })
+    const request = await holdUntilAsked(a.newLock('x'))
     const askedAt = Date.now()
     const reader = b.newLock('x')
     const reading = reader.lockIfHeld(AbortSignal.timeout(5000), noop)

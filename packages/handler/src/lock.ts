@@ -45,12 +45,11 @@ export async function acquireReadLock(
   if (config.locker === undefined) return NO_LOCK
   const lock: Lock = config.locker.newLock(id)
   const noRelease = () => {}
-  if (lock.lockIfHeld === undefined) {
-    await waitFor(config, ctx, (signal) => lock.lock(signal, noRelease))
-    return { release: () => lock.unlock() }
-  }
-  const lockIfHeld = lock.lockIfHeld.bind(lock)
-  const held = await waitFor(config, ctx, (signal) => lockIfHeld(signal, noRelease))
+  const held = await waitFor(config, ctx, (signal) =>
+    lock.lockIfHeld === undefined
+      ? lock.lock(signal, noRelease).then(() => true)
+      : lock.lockIfHeld(signal, noRelease),
+  )
   return held ? { release: () => lock.unlock() } : NO_LOCK
 }
 
