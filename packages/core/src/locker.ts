@@ -18,6 +18,9 @@ export interface Lock {
    * each new holder to release in turn, so a stale request that gets the lock
    * by handover is pre-empted too.
    * Rejects with a TusError ERR_LOCK_TIMEOUT when `signal` aborts first.
+   * The signal concerns this wait only, and may be shared with other waits
+   * (the handler gives the waits that begin close together one timeout
+   * signal): a listener added to it is removed once lock() settles.
    * `requestRelease` is this caller's own callback: it is invoked when someone
    * else wants the lock while this handle holds it.
    */

@@ -2,6 +2,9 @@ import type { Lock } from '@tus/core'
 import type { LockTable } from './lock-table.js'
 import type { LockPaths } from './paths.js'
 
+const yes = () => true
+const no = Promise.resolve(false)
+
 /** A handle for the lock of one upload id; nothing is acquired until lock(). */
 export class FileLock implements Lock {
   readonly id: string
@@ -25,9 +28,11 @@ export class FileLock implements Lock {
   }
 
   /** A free lock costs a reader one lstat instead of a lock directory made and removed. */
-  async lockIfHeld(signal: AbortSignal, requestRelease: () => void): Promise<boolean> {
-    if (!(await this.#table.isTaken(this))) return false
-    await this.lock(signal, requestRelease)
-    return true
+  lockIfHeld(signal: AbortSignal, requestRelease: () => void): Promise<boolean> {
+    const lock = () => this.lock(signal, requestRelease).then(yes)
+    const taken = this.#table.isTaken(this)
+    if (taken === true) return lock()
+    if (taken === false) return no
+    return taken.then((held) => (held ? lock() : false))
   }
 }

@@ -84,6 +84,12 @@ export class LockTable {
     if (handle.waiting) {
       return Promise.reject(new Error(`lock ${handle.id}: this handle is already waiting`))
     }
+    if (existing !== undefined && lendable(existing)) {
+      // Lingering here, a free lock nobody here uses or awaits: lent at once, unqueued.
+      existing.holder = handle
+      existing.holderRelease = requestRelease
+      return done
+    }
     // Held or fought for: an aborted signal gives up at once. A free lock is
     // taken whatever the signal says, as in tusd.
     if (existing !== undefined && signal.aborted) {
@@ -121,17 +127,15 @@ export class LockTable {
    * read from the lingering lock). An id without lock paths and a closed
    * table say yes, so that lock() gives the answer it always gives.
    */
-  async isTaken(handle: FileLock): Promise<boolean> {
+  isTaken(handle: FileLock): boolean | Promise<boolean> {
     const paths = this.#pathsOf(handle)
     if (this.#closed !== undefined || paths === undefined) return true
     if (this.#entries.has(paths.lock)) return true
     if (this.#reads.again(paths.lock)) return true
-    try {
-      await lstat(paths.lock)
-      return true
-    } catch (err) {
-      return errorCode(err) !== 'ENOENT'
-    }
+    return lstat(paths.lock).then(
+      () => true,
+      (err: unknown) => errorCode(err) !== 'ENOENT',
+    )
   }
 
   async unlock(handle: FileLock): Promise<void> {
@@ -371,4 +375,17 @@ export class LockTable {
       }
     })
   }
+}
+
+/** A lock directory held here, lingering, that nobody here holds, awaits or is releasing. */
+function lendable(entry: Entry): boolean {
+  const hold = entry.hold
+  return (
+    hold !== undefined &&
+    entry.holder === undefined &&
+    entry.task === undefined &&
+    entry.waiters.length === 0 &&
+    !hold.lost &&
+    !hold.releaseRequested
+  )
 }

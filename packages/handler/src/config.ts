@@ -15,6 +15,7 @@ import {
 } from '@tus/core'
 import { type Cors, resolveCors } from './cors.js'
 import { type Hooks, resolveHooks } from './hooks/invoke.js'
+import { LockWaits } from './lock-waits.js'
 import type { HeadRead } from './methods/head.js'
 import type { TusHandlerOptions } from './options.js'
 
@@ -30,7 +31,6 @@ export interface Config {
   respectForwardedHeaders: boolean
   disableDownload: boolean
   networkTimeout: number
-  acquireLockTimeout: number
   logger: Logger
   /** CORS settings; undefined when CORS is disabled. */
   cors: Cors | undefined
@@ -58,6 +58,8 @@ export interface Config {
    * read already shares that read (see methods/head.ts). Per handler.
    */
   headReads: Map<string, Promise<HeadRead>>
+  /** The timeout signals of lock waits, shared by the waits that begin close together. */
+  lockWaits: LockWaits
 }
 
 export function resolveConfig(options: TusHandlerOptions): Config {
@@ -96,6 +98,7 @@ export function resolveConfig(options: TusHandlerOptions): Config {
     expirer = store
     extensions.push('expiration')
   }
+  const acquireLockTimeout = positive(options.acquireLockTimeout, 20_000, 'acquireLockTimeout')
   return {
     store,
     locker: options.locker,
@@ -105,7 +108,6 @@ export function resolveConfig(options: TusHandlerOptions): Config {
     respectForwardedHeaders: options.respectForwardedHeaders ?? false,
     disableDownload: options.disableDownload ?? false,
     networkTimeout: positive(options.networkTimeout, 60_000, 'networkTimeout'),
-    acquireLockTimeout: positive(options.acquireLockTimeout, 20_000, 'acquireLockTimeout'),
     logger: options.logger ?? silentLogger,
     cors: resolveCors(options.cors),
     canTerminate,
@@ -118,6 +120,7 @@ export function resolveConfig(options: TusHandlerOptions): Config {
     hooks: resolveHooks(options.hooks, options.logger ?? silentLogger),
     extensions,
     headReads: new Map(),
+    lockWaits: new LockWaits(acquireLockTimeout),
   }
 }
 

@@ -11,8 +11,8 @@ export class RequestContext {
   #reason: TusError | undefined
   /** The body being read, if any: interruption ends it. */
   #body: BodyReader | undefined
-  /** The wait in progress (for a lock, a hook), if any: interruption aborts it. */
-  #wait: AbortController | undefined
+  /** Told of an interruption during the wait in progress (for a lock, a hook), if any. */
+  #onInterrupt: ((reason: TusError) => void) | undefined
   /** What hooks asked to add to this request's answer (tusd's HTTPResponse), if any. */
   hookHttp: HookHTTPResponse | undefined
   /** The request as hooks see it, made on the first hook call. */
@@ -38,23 +38,34 @@ export class RequestContext {
   }
 
   /**
-   * Aborts `wait` if the request is interrupted while it waits (a request
-   * waits for one thing at a time). Returns the function that ends the wait.
-   * Plain fields rather than an AbortSignal of its own: most requests are
-   * never interrupted, and this runs for every one of them.
+   * Calls `listener` with the reason if the request is interrupted while it
+   * waits (a request waits for one thing at a time), at once if it was
+   * interrupted already. Returns the function that ends the wait. A plain
+   * field rather than an AbortSignal: most requests are never interrupted,
+   * and this runs for every one of them.
    */
-  abortOnInterrupt(wait: AbortController): () => void {
-    this.#wait = wait
-    if (this.#reason !== undefined) wait.abort(this.#reason)
-    return () => {
-      if (this.#wait === wait) this.#wait = undefined
+  onInterrupt(listener: (reason: TusError) => void): () => void {
+    if (this.#reason !== undefined) {
+      listener(this.#reason)
+      return () => {}
     }
+    this.#onInterrupt = listener
+    return () => {
+      if (this.#onInterrupt === listener) this.#onInterrupt = undefined
+    }
+  }
+
+  /** Aborts `wait` if the request is interrupted while it waits; see onInterrupt. */
+  abortOnInterrupt(wait: AbortController): () => void {
+    return this.onInterrupt((reason) => wait.abort(reason))
   }
 
   interrupt(reason: TusError): void {
     if (this.#reason !== undefined) return
     this.#reason = reason
-    this.#wait?.abort(reason)
+    const listener = this.#onInterrupt
+    this.#onInterrupt = undefined
+    listener?.(reason)
     this.#body?.interrupt(reason)
   }
 

@@ -117,6 +117,8 @@ export function createTusHandler(options: TusHandlerOptions): TusHandler {
     async shutdown() {
       closing = true
       for (const ctx of inflight.keys()) ctx.interrupt(shutdownError())
+      // Waits given up by interrupted requests leave their lockers' queues now.
+      config.lockWaits.abortAll(shutdownError())
       await Promise.allSettled([...inflight.values(), sweeper?.stop()])
       // Notifications already sent (post-finish, say) are given their time too.
       await settleHooks(config.hooks)

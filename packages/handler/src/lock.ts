@@ -27,7 +27,7 @@ export async function acquireLock(
   const requestRelease = yieldOnRequest
     ? () => ctx.interrupt(tusError('ERR_UPLOAD_INTERRUPTED'))
     : () => {}
-  await waitFor(config, ctx, (signal) => lock.lock(signal, requestRelease))
+  await waitFor(config, ctx, (signal) => lock.lock(signal, requestRelease), giveBack(lock))
   return { release: () => lock.unlock() }
 }
 
@@ -45,35 +45,70 @@ export async function acquireReadLock(
   if (config.locker === undefined) return NO_LOCK
   const lock: Lock = config.locker.newLock(id)
   const noRelease = () => {}
-  const held = await waitFor(config, ctx, (signal) =>
-    lock.lockIfHeld === undefined
-      ? lock.lock(signal, noRelease).then(() => true)
-      : lock.lockIfHeld(signal, noRelease),
+  const unlock = giveBack(lock)
+  const held = await waitFor(
+    config,
+    ctx,
+    (signal) =>
+      lock.lockIfHeld === undefined
+        ? lock.lock(signal, noRelease).then(() => true)
+        : lock.lockIfHeld(signal, noRelease),
+    (taken) => {
+      if (taken) unlock()
+    },
   )
   return held ? { release: () => lock.unlock() } : NO_LOCK
 }
 
-/** Runs a lock acquisition under acquireLockTimeout and the request's interruption. */
-async function waitFor<T>(
+/**
+ * Unlocks a lock granted after its request stopped waiting (interrupted).
+ * Nobody is left to tell of a failure; the locker logs its own.
+ */
+function giveBack(lock: Lock): () => void {
+  return () => {
+    lock.unlock().catch(() => {})
+  }
+}
+
+/**
+ * Runs a lock acquisition under acquireLockTimeout and the request's
+ * interruption. The timeout is the shared signal of config.lockWaits. An
+ * interruption (shutdown) answers at once with its reason; should the lock
+ * still be granted afterwards, `giveBack` returns it.
+ */
+function waitFor<T>(
   config: Config,
   ctx: RequestContext,
   acquire: (signal: AbortSignal) => Promise<T>,
+  giveBack: (value: T) => void,
 ): Promise<T> {
   ctx.throwIfInterrupted()
-  const waiting = new AbortController()
-  const timer = setTimeout(
-    () => waiting.abort(tusError('ERR_LOCK_TIMEOUT')),
-    config.acquireLockTimeout,
-  )
-  const endWait = ctx.abortOnInterrupt(waiting)
+  const wait = config.lockWaits.begin()
+  let acquiring: Promise<T>
   try {
-    return await acquire(waiting.signal)
+    acquiring = acquire(wait.signal)
   } catch (err) {
-    // An interruption while waiting answers with its own reason (e.g. shutdown).
-    ctx.throwIfInterrupted()
+    wait.end()
     throw err
-  } finally {
-    clearTimeout(timer)
-    endWait()
   }
+  return new Promise<T>((resolve, reject) => {
+    let interrupted = false
+    const stopListening = ctx.onInterrupt((reason) => {
+      interrupted = true
+      reject(reason)
+    })
+    acquiring.then(
+      (value) => {
+        wait.end()
+        stopListening()
+        if (interrupted) giveBack(value)
+        else resolve(value)
+      },
+      (err: unknown) => {
+        wait.end()
+        stopListening()
+        reject(err)
+      },
+    )
+  })
 }

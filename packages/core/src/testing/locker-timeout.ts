@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { getEventListeners } from 'node:events'
 import { hasErrorCode } from '../errors.js'
 import { acquire, acquired, type LockerSuite, settled, staysPending } from './locker-kit.js'
 
@@ -51,5 +52,26 @@ export function timeoutTests(suite: LockerSuite): void {
     await settled(quitting, t.patience + t.quietPeriod, 'the quitter')
     await holder.unlock()
     await acquired(acquire(t.locker.newLock(id), t.signal), t.patience, 'a lock after that')
+  })
+
+  suite.test('one signal shared by many waits keeps no listener once they settle', async (t) => {
+    // The handler gives the waits that begin close together one timeout signal.
+    const shared = new AbortController()
+    const id = t.id()
+    const holder = t.locker.newLock(id)
+    await acquired(acquire(holder, shared.signal), t.patience, 'the holder')
+    const waiters = [t.locker.newLock(id), t.locker.newLock(id), t.locker.newLock(id)]
+    const waiting = waiters.map((lock) => acquire(lock, shared.signal))
+    await staysPending(waiting[0]!, t.quietPeriod, 'the first waiter')
+    await holder.unlock()
+    for (const [i, lock] of waiters.entries()) {
+      await acquired(waiting[i]!, t.patience, `waiter ${i + 1}`)
+      await lock.unlock()
+    }
+    const other = t.locker.newLock(t.id())
+    await acquired(acquire(other, shared.signal), t.patience, 'a free lock')
+    await other.unlock()
+    const left = getEventListeners(shared.signal, 'abort').length
+    assert.equal(left, 0, `${left} abort listener(s) left on the shared signal`)
   })
 }
