@@ -21,11 +21,12 @@ import {
   type Upload,
 } from '@tus/core'
 import { walkUploadIds } from './expiry.js'
-import { close, mkdir, open, statBig, writeFile } from './fs.js'
+import { close, mkdir, open, writeFile } from './fs.js'
 import { InfoCache } from './info-cache.js'
 import { readInfo } from './info-file.js'
 import { isMissing, type UploadPaths, uploadPaths } from './paths.js'
-import { FileUpload } from './upload.js'
+import { createStat } from './stat.js'
+import { FileUpload, type UploadFiles } from './upload.js'
 
 export interface FileStoreOptions {
   /** Folder of the uploads; created on the first upload if missing. */
@@ -36,6 +37,15 @@ export interface FileStoreOptions {
   fileMode?: number
   /** Picks an id when the upload has none (default: 16 random bytes as 32 lowercase hex, as tusd). */
   generateId?: () => string
+  /**
+   * Stat files synchronously while that is fast (default true): a HEAD then
+   * costs a few microseconds of file system work instead of a round trip
+   * through libuv's thread pool. One stat of a millisecond or more switches
+   * to the thread pool for a minute. Set false for a file system that may
+   * hang (a hard NFS mount), where only the thread pool keeps the event loop
+   * free.
+   */
+  inlineStat?: boolean
 }
 
 /**
@@ -57,14 +67,17 @@ export class FileStore
   /** The absolute upload folder. */
   readonly directory: string
   readonly #dirMode: number
-  readonly #fileMode: number
+  readonly #files: UploadFiles
   readonly #generateId: () => string
   readonly #infos = new InfoCache()
 
   constructor(options: FileStoreOptions) {
     this.directory = resolve(options.directory)
     this.#dirMode = options.dirMode ?? 0o775
-    this.#fileMode = options.fileMode ?? 0o664
+    this.#files = {
+      mode: options.fileMode ?? 0o664,
+      stat: createStat(options.inlineStat ?? true),
+    }
     this.#generateId = options.generateId ?? (() => randomBytes(16).toString('hex'))
   }
 
@@ -87,7 +100,7 @@ export class FileStore
       Offset: 0,
       Storage: storage(paths),
     }
-    const mode = this.#fileMode
+    const mode = this.#files.mode
     // The data file is opened (created empty) rather than written, and its
     // descriptor kept for the body of a creation-with-upload.
     const create = async () => {
@@ -114,7 +127,7 @@ export class FileStore
       }
       throw err
     }
-    return new FileUpload(paths, stored, mode, { size: 0n, mtime: new Date() }, fd)
+    return new FileUpload(paths, stored, this.#files, { size: 0n, mtime: new Date() }, fd)
   }
 
   /**
@@ -129,10 +142,10 @@ export class FileStore
     const paths = uploadPaths(this.directory, id)
     if (paths === undefined) throw tusError('ERR_UPLOAD_NOT_FOUND')
     try {
-      const data = await statBig(paths.data)
+      const data = await this.#files.stat(paths.data)
       let info = this.#infos.byData(paths.info, data)
       if (info === undefined) {
-        const infoStats = await statBig(paths.info)
+        const infoStats = await this.#files.stat(paths.info)
         info = this.#infos.byStats(paths.info, data, infoStats)
         if (info === undefined) {
           info = await readInfo(paths.info)
@@ -141,7 +154,7 @@ export class FileStore
           this.#infos.set(paths.info, data, infoStats, info)
         }
       }
-      return new FileUpload(paths, info, this.#fileMode, { size: data.size, mtime: data.mtime })
+      return new FileUpload(paths, info, this.#files, { size: data.size, mtime: data.mtime })
     } catch (err) {
       throw isMissing(err) ? tusError('ERR_UPLOAD_NOT_FOUND', { cause: err }) : err
     }

@@ -17,11 +17,18 @@ import {
   type WriteOptions,
 } from '@tus/core'
 import { appendFrom } from './append.js'
-import { close, open, rm, statBig } from './fs.js'
+import { close, open, rm } from './fs.js'
 import { cloneInfo } from './info-cache.js'
 import { writeInfo } from './info-file.js'
 import { isMissing, type UploadPaths } from './paths.js'
 import { stageChunk } from './staging.js'
+import type { StatFn } from './stat.js'
+
+/** What the uploads of one store share: the mode of new files, and how to stat. */
+export interface UploadFiles {
+  readonly mode: number
+  readonly stat: StatFn
+}
 
 /** What the lookup's stat of the data file showed. */
 export interface LookupStats {
@@ -45,7 +52,7 @@ export class FileUpload
     ExpirableUpload
 {
   readonly #paths: UploadPaths
-  readonly #fileMode: number
+  readonly #files: UploadFiles
   #info: FileInfo
   /**
    * The data file's size and mtime from the stat of the lookup, each used by
@@ -66,13 +73,13 @@ export class FileUpload
   constructor(
     paths: UploadPaths,
     info: FileInfo,
-    fileMode: number,
+    files: UploadFiles,
     lookup?: LookupStats,
     createdFd?: number,
   ) {
     this.#paths = paths
     this.#info = info
-    this.#fileMode = fileMode
+    this.#files = files
     this.#lookupSize = lookup?.size
     this.#lookupMtime = lookup?.mtime
     this.#createdFd = createdFd
@@ -84,13 +91,13 @@ export class FileUpload
     this.#forgetLookup()
     const fd = this.#createdFd
     this.#createdFd = undefined
-    return appendFrom(this.#paths.data, src, { mode: this.#fileMode, signal: options.signal, fd })
+    return appendFrom(this.#paths.data, src, { mode: this.#files.mode, signal: options.signal, fd })
   }
 
   /** Stages in `<id>.stage` (see stageChunk): the data file is untouched until commit. */
   stageChunk(_offset: number, src: ByteSource, options: WriteOptions = {}): Promise<StagedChunk> {
     this.#forgetLookup()
-    return stageChunk(this.#paths, src, this.#fileMode, options.signal)
+    return stageChunk(this.#paths, src, this.#files.mode, options.signal)
   }
 
   /** The data file's mtime: creation, or the last write. */
@@ -142,7 +149,7 @@ export class FileUpload
     const info = copyInfo(this.#info, size)
     info.Size = length
     info.SizeIsDeferred = false
-    await writeInfo(this.#paths.info, info, this.#fileMode)
+    await writeInfo(this.#paths.info, info, this.#files.mode)
     this.#info = info
   }
 
@@ -162,7 +169,7 @@ export class FileUpload
         throw error
       }
     }
-    await appendFrom(this.#paths.data, all(), { mode: this.#fileMode, flags: 'w' })
+    await appendFrom(this.#paths.data, all(), { mode: this.#files.mode, flags: 'w' })
     if (failure !== undefined) throw failure.error
   }
 
@@ -190,7 +197,7 @@ export class FileUpload
   }
 
   #stat() {
-    return statBig(this.#paths.data).catch((err: unknown) => {
+    return this.#files.stat(this.#paths.data).catch((err: unknown) => {
       throw isMissing(err) ? tusError('ERR_UPLOAD_NOT_FOUND', { cause: err }) : err
     })
   }
