@@ -65,8 +65,12 @@ function stringify(value: unknown): string {
   }
 }
 
+/** Printable ASCII but space, `"` and `=`: what most values are, and never quoted. */
+const PLAIN = /^[!#-<>-~]+$/
+
 /** slog's text handler quotes empty values and any with spaces, `=`, `"` or control characters. */
 function quote(value: string): string {
+  if (PLAIN.test(value)) return value
   return value === '' || /[\s="\p{Cc}\p{Cf}]/u.test(value) ? JSON.stringify(value) : value
 }
 
@@ -76,25 +80,46 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return value
 }
 
-function textLine(date: Date, level: Level, event: string, fields: LogFields): string {
-  let line = `${textTimestamp(date)} level=${level} event=${quote(event)}`
-  for (const [key, value] of Object.entries(fields)) {
+function textLine(stamp: string, level: Level, event: string, fields: LogFields): string {
+  let line = `${stamp} level=${level} event=${quote(event)}`
+  for (const key in fields) {
+    const value = fields[key]
     if (value === undefined) continue
     line += ` ${quote(key)}=${quote(stringify(value))}`
   }
   return `${line}\n`
 }
 
-function jsonLine(date: Date, level: Level, msg: string, fields: LogFields): string {
-  const record: Record<string, unknown> = { time: date.toISOString(), level, msg }
+function jsonLine(time: string, level: Level, msg: string, fields: LogFields): string {
+  const record: Record<string, unknown> = { time, level, msg }
   // The record's own keys win over fields of the same name.
-  for (const [key, value] of Object.entries(fields)) if (!(key in record)) record[key] = value
+  for (const key in fields) if (!(key in record)) record[key] = fields[key]
   try {
     return `${JSON.stringify(record, jsonReplacer)}\n`
   } catch {
-    return `${JSON.stringify({ time: record.time, level, msg, fields: stringify(fields) })}\n`
+    return `${JSON.stringify({ time, level, msg, fields: stringify(fields) })}\n`
   }
 }
+
+/**
+ * The clock as text, formatted once per millisecond: a busy server writes
+ * several lines in each, and formatting local time is most of a line's cost.
+ */
+function stamps(now: () => Date, format: (date: Date) => string): () => string {
+  let last = Number.NaN
+  let text = ''
+  return () => {
+    const date = now()
+    const ms = date.getTime()
+    if (ms !== last) {
+      last = ms
+      text = format(date)
+    }
+    return text
+  }
+}
+
+const isoTimestamp = (date: Date) => date.toISOString()
 
 function flushSink(sink: LogSink): Promise<void> {
   return new Promise((resolve) => {
@@ -147,33 +172,35 @@ export function createLogger(options: CliLoggerOptions): CliLogger {
   const minimum = options.verbose ? RANK.DEBUG : RANK.INFO
   const json = options.format === 'json'
 
-  const emit = (level: Level, event: string, fields: LogFields) => {
+  const stamp = stamps(now, json ? isoTimestamp : textTimestamp)
+
+  const emit = (level: Level, event: string, bound: LogFields | undefined, fields?: LogFields) => {
     if (RANK[level] < minimum) return
-    const date = now()
-    stdout.write(json ? jsonLine(date, level, event, fields) : textLine(date, level, event, fields))
+    // The root logger (bound undefined) logs the caller's fields as they are.
+    const all = bound === undefined ? (fields ?? {}) : { ...bound, ...fields }
+    const time = stamp()
+    stdout.write(json ? jsonLine(time, level, event, all) : textLine(time, level, event, all))
   }
 
-  const make = (bound: LogFields): CliLogger => ({
-    debug: (event, fields) => emit('DEBUG', event, { ...bound, ...fields }),
-    info: (event, fields) => emit('INFO', event, { ...bound, ...fields }),
-    warn: (event, fields) => emit('WARN', event, { ...bound, ...fields }),
-    error: (event, fields) => emit('ERROR', event, { ...bound, ...fields }),
+  const make = (bound: LogFields | undefined): CliLogger => ({
+    debug: (event, fields) => emit('DEBUG', event, bound, fields),
+    info: (event, fields) => emit('INFO', event, bound, fields),
+    warn: (event, fields) => emit('WARN', event, bound, fields),
+    error: (event, fields) => emit('ERROR', event, bound, fields),
     child: (fields) => make({ ...bound, ...fields }),
     print(message) {
-      const date = now()
-      stdout.write(
-        json ? jsonLine(date, 'INFO', message, {}) : `${textTimestamp(date)} ${message}\n`,
-      )
+      const time = stamp()
+      stdout.write(json ? jsonLine(time, 'INFO', message, {}) : `${time} ${message}\n`)
     },
     printError(message) {
-      const date = now()
-      if (json) stdout.write(jsonLine(date, 'ERROR', message, {}))
-      else stderr.write(`${textTimestamp(date)} ${message}\n`)
+      const time = stamp()
+      if (json) stdout.write(jsonLine(time, 'ERROR', message, {}))
+      else stderr.write(`${time} ${message}\n`)
     },
     flush: async () => {
       await Promise.all([flushSink(stdout), flushSink(stderr)])
     },
   })
 
-  return make({})
+  return make(undefined)
 }
