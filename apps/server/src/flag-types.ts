@@ -57,6 +57,8 @@ export interface Flags {
   gcsObjectPrefix: string
   /** '' for Google's; else an http(s) URL without a trailing slash. */
   gcsEndpoint: string
+  /** Small file system calls of the file store and file locker run inline while fast. */
+  filestoreInlineFs: boolean
   /** ms between a lock holder's looks for release requests of other processes. */
   filelockHolderPollInterval: number
   /** ms between a waiting process's attempts at a lock another process holds. */

@@ -7,6 +7,7 @@ import type { CliLogger } from './log.js'
 export type StorageFlags = Pick<
   Flags,
   | 'uploadDir'
+  | 'filestoreInlineFs'
   | 'filelockHolderPollInterval'
   | 'filelockAcquirerPollInterval'
   | 's3Bucket'
@@ -54,10 +55,12 @@ export async function composeStorage(
     directory: flags.uploadDir,
     holderPollInterval: flags.filelockHolderPollInterval,
     acquirerPollInterval: flags.filelockAcquirerPollInterval,
+    inlineFs: flags.filestoreInlineFs,
     logger: handlerLogger,
   })
   await locker.check()
-  return { store: new FileStore({ directory: flags.uploadDir }), locker }
+  const store = new FileStore({ directory: flags.uploadDir, inlineFs: flags.filestoreInlineFs })
+  return { store, locker }
 }
 
 /** S3 (the client as createS3Client makes it) with in-process locks, as tusd. */

@@ -27,6 +27,7 @@ export {
   isHookType,
 } from './hooks.js'
 export { cloneFileInfo, parseFileInfo, serializeFileInfo } from './info-json.js'
+export { InlineIo } from './inline-io.js'
 export type { Lock, Locker } from './locker.js'
 export { type LogFields, type Logger, silentLogger } from './logger.js'
 export { parseMetadata, serializeMetadata } from './metadata.js'

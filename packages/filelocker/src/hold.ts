@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { errorCode } from './errors.js'
 import { type LockFs, removeOwned, unlinkQuiet } from './lock-fs.js'
@@ -107,12 +108,19 @@ export class Hold {
   }
 
   #poll(): void {
-    stat(this.paths.stop).then(
-      () => {
-        if (!this.#ended) this.#request()
-      },
-      () => this.#schedule(),
-    )
+    const stop = this.paths.stop
+    this.#settings.io
+      .run(
+        () => statSync(stop, { throwIfNoEntry: false }) !== undefined,
+        () => stat(stop).then(() => true),
+      )
+      .then(
+        (requested) => {
+          if (!requested) this.#schedule()
+          else if (!this.#ended) this.#request()
+        },
+        () => this.#schedule(),
+      )
   }
 
   #request(): void {

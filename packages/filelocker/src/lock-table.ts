@@ -1,3 +1,4 @@
+import { lstatSync } from 'node:fs'
 import { lstat } from 'node:fs/promises'
 import { tusError } from '@tus/core'
 import { errorCode } from './errors.js'
@@ -132,10 +133,13 @@ export class LockTable {
     if (this.#closed !== undefined || paths === undefined) return true
     if (this.#entries.has(paths.lock)) return true
     if (this.#reads.again(paths.lock)) return true
-    return lstat(paths.lock).then(
-      () => true,
-      (err: unknown) => errorCode(err) !== 'ENOENT',
-    )
+    const lock = paths.lock
+    return this.#settings.io
+      .run(
+        () => lstatSync(lock, { throwIfNoEntry: false }) !== undefined,
+        () => lstat(lock).then(() => true),
+      )
+      .catch((err: unknown) => errorCode(err) !== 'ENOENT')
   }
 
   async unlock(handle: FileLock): Promise<void> {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { type Logger, silentLogger } from '@tus/core'
+import { InlineIo, type Logger, silentLogger } from '@tus/core'
 
 export interface FileLockerOptions {
   /**
@@ -38,6 +38,15 @@ export interface FileLockerOptions {
   linger?: number
   /** Watch folders for lock changes while waiting (default true); polling alone if false. */
   watch?: boolean
+  /**
+   * Make the small looks synchronously while they are fast (default true):
+   * a reader's lstat of a lock directory (HEAD of an upload not locked here)
+   * and a holder's look for `.stop`, instead of a round trip through libuv's
+   * thread pool each. When half of 16 looks in a row took a millisecond or
+   * more, they go through the thread pool for a minute (InlineIo in
+   * @tus/core). Set false for a file system that may hang.
+   */
+  inlineFs?: boolean
   /** Where reclaimed, lost and unreleasable locks are reported (default: silent). */
   logger?: Logger
 }
@@ -51,7 +60,7 @@ export const DEFAULT_LINGER = 1000
 /** The longest delay setTimeout accepts. */
 const MAX_DELAY = 2 ** 31 - 1
 
-/** Validated options with their defaults. */
+/** Validated options with their defaults, and what all parts of one locker share. */
 export interface Settings {
   readonly directory: string
   readonly holderPollInterval: number
@@ -61,6 +70,8 @@ export interface Settings {
   /** How often a holder touches its lock directory (proper-lockfile's `update`). */
   readonly refreshInterval: number
   readonly watch: boolean
+  /** Runs the small looks (a reader's lstat, a holder's look for `.stop`), per inlineFs. */
+  readonly io: InlineIo
   readonly logger: Logger
 }
 
@@ -90,6 +101,9 @@ export function settings(options: FileLockerOptions): Settings {
   if (options.watch !== undefined && typeof options.watch !== 'boolean') {
     throw new TypeError('FileLocker: watch must be a boolean')
   }
+  if (options.inlineFs !== undefined && typeof options.inlineFs !== 'boolean') {
+    throw new TypeError('FileLocker: inlineFs must be a boolean')
+  }
   const logger = options.logger ?? silentLogger
   if (typeof logger.error !== 'function' || typeof logger.warn !== 'function') {
     throw new TypeError('FileLocker: logger must be a Logger')
@@ -103,6 +117,7 @@ export function settings(options: FileLockerOptions): Settings {
     // proper-lockfile refreshes at least every second.
     refreshInterval: Math.max(1000, Math.floor(staleTime / 6)),
     watch: options.watch ?? true,
+    io: new InlineIo(options.inlineFs ?? true),
     logger,
   }
 }

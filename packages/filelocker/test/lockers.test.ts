@@ -288,20 +288,23 @@ describe('FileLocker: readers (lockIfHeld, the HEAD of the handler)', () => {
     expect(await leftovers(directory)).toEqual([])
   })
 
-  test('a lock held elsewhere: its holder is asked within a second; the reader then holds it', async () => {
-    const { directory, a, b } = await pair()
-    const request = await holdUntilAsked(a.newLock('x'))
-    const askedAt = Date.now()
-    const reader = b.newLock('x')
-    const reading = reader.lockIfHeld(AbortSignal.timeout(5000), noop)
-    const requestedAt = await request.promise
-    expect(requestedAt).toBeGreaterThan(0)
-    expect(requestedAt - askedAt).toBeLessThan(1000)
-    expect(await reading).toBe(true)
-    expect((await leftovers(directory)).filter((name) => !name.includes('/'))).toEqual(['x.lock'])
-    await reader.unlock()
-    expect(await leftovers(directory)).toEqual([])
-  })
+  test.each([true, false])(
+    'a lock held elsewhere (inlineFs %s): its holder is asked within a second; the reader then holds it',
+    async (inlineFs) => {
+      const { directory, a, b } = await pair({ inlineFs })
+      const request = await holdUntilAsked(a.newLock('x'))
+      const askedAt = Date.now()
+      const reader = b.newLock('x')
+      const reading = reader.lockIfHeld(AbortSignal.timeout(5000), noop)
+      const requestedAt = await request.promise
+      expect(requestedAt).toBeGreaterThan(0)
+      expect(requestedAt - askedAt).toBeLessThan(1000)
+      expect(await reading).toBe(true)
+      expect((await leftovers(directory)).filter((name) => !name.includes('/'))).toEqual(['x.lock'])
+      await reader.unlock()
+      expect(await leftovers(directory)).toEqual([])
+    },
+  )
 
   test('a lock lingering here: the reader takes the same folder, with no file system work', async () => {
     const directory = await tempDir()

@@ -17,6 +17,8 @@ export interface AppendOptions {
   signal?: AbortSignal | undefined
   /** A descriptor of the file, open for writing at its end, to use (and close) instead of opening it. */
   fd?: number | undefined
+  /** Closes the descriptor at the end (default: through the thread pool). */
+  close?: (fd: number) => Promise<void>
 }
 
 /**
@@ -49,7 +51,7 @@ export async function appendFrom(path: string, src: ByteSource, options: AppendO
     fileError = err
   }
   try {
-    await close(fd)
+    await (options.close ?? close)(fd)
   } catch (err) {
     fileError ??= err
   }

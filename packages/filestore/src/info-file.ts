@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { type FileInfo, parseFileInfo, serializeFileInfo } from '@tus/core'
-import { readFile, rename, rm, writeFile } from './fs.js'
+import { rename, rm, writeFile } from './fs.js'
 
 /**
  * The `.info` file: the FileInfo as tusd writes it (Go's encoding/json of
@@ -8,9 +8,9 @@ import { readFile, rename, rm, writeFile } from './fs.js'
  * Offset is written but never trusted: the data file's size is the offset.
  */
 
-/** Reads and checks an `.info` file; the fields are tusd's. Rejects with the fs error as-is. */
-export async function readInfo(path: string): Promise<FileInfo> {
-  return parseFileInfo(await readFile(path, 'utf8'), `[filestore] invalid info file ${path}`)
+/** Checks the text of the `.info` file at `path`; the fields are tusd's. */
+export function parseInfo(text: string, path: string): FileInfo {
+  return parseFileInfo(text, `[filestore] invalid info file ${path}`)
 }
 
 /**

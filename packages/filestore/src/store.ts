@@ -21,12 +21,12 @@ import {
   type Upload,
 } from '@tus/core'
 import { walkUploadIds } from './expiry.js'
-import { close, mkdir, open, writeFile } from './fs.js'
-import { InfoCache } from './info-cache.js'
-import { readInfo } from './info-file.js'
+import { type CreatedFiles, StoreFiles } from './files.js'
+import { mkdir } from './fs.js'
+import { cloneInfo, InfoCache } from './info-cache.js'
+import { parseInfo } from './info-file.js'
 import { isMissing, type UploadPaths, uploadPaths } from './paths.js'
-import { createStat } from './stat.js'
-import { FileUpload, type UploadFiles } from './upload.js'
+import { FileUpload } from './upload.js'
 
 export interface FileStoreOptions {
   /** Folder of the uploads; created on the first upload if missing. */
@@ -38,14 +38,16 @@ export interface FileStoreOptions {
   /** Picks an id when the upload has none (default: 16 random bytes as 32 lowercase hex, as tusd). */
   generateId?: () => string
   /**
-   * Stat files synchronously while that is fast (default true): a HEAD then
-   * costs a few microseconds of file system work instead of a round trip
-   * through libuv's thread pool. One stat of a millisecond or more switches
-   * to the thread pool for a minute. Set false for a file system that may
-   * hang (a hard NFS mount), where only the thread pool keeps the event loop
-   * free.
+   * Run the small file system calls of a request (stats, reading an `.info`)
+   * synchronously while they are fast (default true): a HEAD then costs a few
+   * microseconds of file system work instead of round trips through libuv's
+   * thread pool. When half of 16 calls in a row took a millisecond or more,
+   * they go through the thread pool for a minute (InlineIo in @tus/core).
+   * Set false for a file system that may hang (a hard NFS mount): only the
+   * thread pool keeps the event loop free then. Creating files and writing
+   * bodies always go through the thread pool.
    */
-  inlineStat?: boolean
+  inlineFs?: boolean
 }
 
 /**
@@ -67,17 +69,14 @@ export class FileStore
   /** The absolute upload folder. */
   readonly directory: string
   readonly #dirMode: number
-  readonly #files: UploadFiles
+  readonly #files: StoreFiles
   readonly #generateId: () => string
   readonly #infos = new InfoCache()
 
   constructor(options: FileStoreOptions) {
     this.directory = resolve(options.directory)
     this.#dirMode = options.dirMode ?? 0o775
-    this.#files = {
-      mode: options.fileMode ?? 0o664,
-      stat: createStat(options.inlineStat ?? true),
-    }
+    this.#files = new StoreFiles(options.fileMode ?? 0o664, options.inlineFs ?? true)
     this.#generateId = options.generateId ?? (() => randomBytes(16).toString('hex'))
   }
 
@@ -100,21 +99,13 @@ export class FileStore
       Offset: 0,
       Storage: storage(paths),
     }
-    const mode = this.#files.mode
     // The data file is opened (created empty) rather than written, and its
     // descriptor kept for the body of a creation-with-upload.
-    const create = async () => {
-      const [data, info] = await Promise.allSettled([
-        open(paths.data, 'w', mode),
-        writeFile(paths.info, serializeFileInfo(stored), { mode }),
-      ])
-      if (data.status === 'fulfilled' && info.status === 'fulfilled') return data.value
-      if (data.status === 'fulfilled') await close(data.value).catch(() => {})
-      throw data.status === 'rejected' ? data.reason : (info as PromiseRejectedResult).reason
-    }
-    let fd: number
+    const text = serializeFileInfo(stored)
+    const create = () => this.#files.create(paths.data, paths.info, text)
+    let created: CreatedFiles
     try {
-      fd = await create().catch(async (err: unknown) => {
+      created = await create().catch(async (err: unknown) => {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
         await mkdir(dirname(paths.data), { recursive: true, mode: this.#dirMode })
         return create()
@@ -127,7 +118,11 @@ export class FileStore
       }
       throw err
     }
-    return new FileUpload(paths, stored, this.#files, { size: 0n, mtime: new Date() }, fd)
+    // The next HEAD finds the `.info` parsed, proven current by the data file's stat.
+    if (created.stats !== undefined) {
+      this.#infos.set(paths.info, created.stats.data, created.stats.info, cloneInfo(stored))
+    }
+    return new FileUpload(paths, stored, this.#files, { size: 0n, mtime: new Date() }, created.fd)
   }
 
   /**
@@ -148,7 +143,7 @@ export class FileStore
         const infoStats = await this.#files.stat(paths.info)
         info = this.#infos.byStats(paths.info, data, infoStats)
         if (info === undefined) {
-          info = await readInfo(paths.info)
+          info = parseInfo(await this.#files.readText(paths.info), paths.info)
           info.ID = id
           info.Storage = storage(paths)
           this.#infos.set(paths.info, data, infoStats, info)

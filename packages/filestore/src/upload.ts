@@ -17,18 +17,12 @@ import {
   type WriteOptions,
 } from '@tus/core'
 import { appendFrom } from './append.js'
-import { close, open, rm } from './fs.js'
+import type { StoreFiles } from './files.js'
+import { open, rm } from './fs.js'
 import { cloneInfo } from './info-cache.js'
 import { writeInfo } from './info-file.js'
 import { isMissing, type UploadPaths } from './paths.js'
 import { stageChunk } from './staging.js'
-import type { StatFn } from './stat.js'
-
-/** What the uploads of one store share: the mode of new files, and how to stat. */
-export interface UploadFiles {
-  readonly mode: number
-  readonly stat: StatFn
-}
 
 /** What the lookup's stat of the data file showed. */
 export interface LookupStats {
@@ -52,7 +46,7 @@ export class FileUpload
     ExpirableUpload
 {
   readonly #paths: UploadPaths
-  readonly #files: UploadFiles
+  readonly #files: StoreFiles
   #info: FileInfo
   /**
    * The data file's size and mtime from the stat of the lookup, each used by
@@ -73,7 +67,7 @@ export class FileUpload
   constructor(
     paths: UploadPaths,
     info: FileInfo,
-    files: UploadFiles,
+    files: StoreFiles,
     lookup?: LookupStats,
     createdFd?: number,
   ) {
@@ -91,7 +85,9 @@ export class FileUpload
     this.#forgetLookup()
     const fd = this.#createdFd
     this.#createdFd = undefined
-    return appendFrom(this.#paths.data, src, { mode: this.#files.mode, signal: options.signal, fd })
+    const { mode } = this.#files
+    const close = (fd: number) => this.#files.close(fd)
+    return appendFrom(this.#paths.data, src, { mode, signal: options.signal, fd, close })
   }
 
   /** Stages in `<id>.stage` (see stageChunk): the data file is untouched until commit. */
@@ -116,7 +112,7 @@ export class FileUpload
     const fd = this.#createdFd
     this.#createdFd = undefined
     // Nothing was written through it: a failed close loses nothing.
-    if (fd !== undefined) close(fd).catch(() => {})
+    if (fd !== undefined) this.#files.close(fd).catch(() => {})
   }
 
   async getInfo(): Promise<FileInfo> {

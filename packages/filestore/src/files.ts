@@ -1,0 +1,81 @@
+import * as fs from 'node:fs'
+import { InlineIo } from '@tus/core'
+import { close, open, readFile, statBig, writeFile } from './fs.js'
+
+/** A new upload's files: the data file's descriptor, and both files' stats when taken. */
+export interface CreatedFiles {
+  fd: number
+  /** Stats taken right after creation (inline calls only): what the info cache keys on. */
+  stats?: { data: fs.BigIntStats; info: fs.BigIntStats }
+}
+
+/**
+ * The small file system calls of one store's request path (stats, reading
+ * an `.info`, closing a descriptor) run inline while the folder's file
+ * system answers fast (see InlineIo). Creating files and writing bodies go
+ * through the thread pool.
+ */
+export class StoreFiles {
+  /** Mode of the data and `.info` files. */
+  readonly mode: number
+  readonly #io: InlineIo
+
+  constructor(mode: number, inline: boolean) {
+    this.mode = mode
+    this.#io = new InlineIo(inline)
+  }
+
+  stat(path: string): Promise<fs.BigIntStats> {
+    return this.#io.run(
+      () => fs.statSync(path, { bigint: true }),
+      () => statBig(path),
+    )
+  }
+
+  readText(path: string): Promise<string> {
+    return this.#io.run(
+      () => fs.readFileSync(path, 'utf8'),
+      () => readFile(path, 'utf8'),
+    )
+  }
+
+  /**
+   * Creates (or truncates) the data file, kept open, and writes the `.info`
+   * beside it, through the thread pool: creating a file is real work in the
+   * file system (tens of µs, more in a folder of many files), which pool
+   * threads do on other cores, for several uploads at once. The two files'
+   * stats are then taken inline, for the info cache. If the `.info` cannot be
+   * written, the data file is closed and the error thrown, the file system's
+   * as-is (ENOENT for a missing folder).
+   */
+  async create(dataPath: string, infoPath: string, infoText: string): Promise<CreatedFiles> {
+    const mode = this.mode
+    const [data, info] = await Promise.allSettled([
+      open(dataPath, 'w', mode),
+      writeFile(infoPath, infoText, { mode }),
+    ])
+    if (data.status === 'fulfilled' && info.status === 'fulfilled') {
+      const fd = data.value
+      const stats = await this.#io
+        .run(
+          () => ({
+            data: fs.fstatSync(fd, { bigint: true }),
+            info: fs.statSync(infoPath, { bigint: true }),
+          }),
+          async () => undefined,
+        )
+        .catch(() => undefined)
+      return { fd, stats }
+    }
+    if (data.status === 'fulfilled') await close(data.value).catch(() => {})
+    throw data.status === 'rejected' ? data.reason : (info as PromiseRejectedResult).reason
+  }
+
+  /** Closes a descriptor (of a file just written: no data is flushed on close). */
+  close(fd: number): Promise<void> {
+    return this.#io.run(
+      () => fs.closeSync(fd),
+      () => close(fd),
+    )
+  }
+}
