@@ -41,27 +41,27 @@ export class StoreFiles {
 
   /**
    * Creates (or truncates) the data file, kept open, and writes the `.info`
-   * beside it, through the thread pool: creating a file is real work in the
-   * file system (tens of µs, more in a folder of many files), which pool
-   * threads do on other cores, for several uploads at once. The two files'
-   * stats are then taken inline, for the info cache. If the `.info` cannot be
-   * written, the data file is closed and the error thrown, the file system's
-   * as-is (ENOENT for a missing folder).
+   * beside it. The files are created through the thread pool: creating a
+   * file is real work in the file system (tens of µs, more in a folder of
+   * many files), which pool threads do on other cores, for several uploads
+   * at once. The `.info`'s few hundred bytes are then written and closed,
+   * and both files' stats taken for the info cache, inline while that is
+   * fast. If the `.info` cannot be written, the data file is closed and the
+   * error thrown, the file system's as-is (ENOENT for a missing folder).
    */
   async create(dataPath: string, infoPath: string, infoText: string): Promise<CreatedFiles> {
     const mode = this.mode
     const [data, info] = await Promise.allSettled([
       open(dataPath, 'w', mode),
-      writeFile(infoPath, infoText, { mode }),
+      open(infoPath, 'w', mode).then((fd) => this.#finishInfo(fd, infoText)),
     ])
     if (data.status === 'fulfilled' && info.status === 'fulfilled') {
       const fd = data.value
+      const infoStats = info.value
+      if (infoStats === undefined) return { fd }
       const stats = await this.#io
         .run(
-          () => ({
-            data: fs.fstatSync(fd, { bigint: true }),
-            info: fs.statSync(infoPath, { bigint: true }),
-          }),
+          () => ({ data: fs.fstatSync(fd, { bigint: true }), info: infoStats }),
           async () => undefined,
         )
         .catch(() => undefined)
@@ -69,6 +69,28 @@ export class StoreFiles {
     }
     if (data.status === 'fulfilled') await close(data.value).catch(() => {})
     throw data.status === 'rejected' ? data.reason : (info as PromiseRejectedResult).reason
+  }
+
+  /** Writes `text` to a new `.info` and closes it; its stats if taken inline. */
+  #finishInfo(fd: number, text: string): Promise<fs.BigIntStats | undefined> {
+    return this.#io.run(
+      () => {
+        try {
+          fs.writeFileSync(fd, text)
+          return fs.fstatSync(fd, { bigint: true })
+        } finally {
+          fs.closeSync(fd)
+        }
+      },
+      async () => {
+        try {
+          await writeFile(fd, text)
+        } finally {
+          await close(fd)
+        }
+        return undefined
+      },
+    )
   }
 
   /** Closes a descriptor (of a file just written: no data is flushed on close). */
