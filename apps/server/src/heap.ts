@@ -1,4 +1,5 @@
-import { setFlagsFromString } from 'node:v8'
+import { PerformanceObserver } from 'node:perf_hooks'
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
 
 /**
  * V8's growing factor for the old generation, as a percentage on top of 1:
@@ -34,10 +35,76 @@ export function tuneHeapForStreaming(
   execArgv: readonly string[] = process.execArgv,
   nodeOptions: string = process.env.NODE_OPTIONS ?? '',
 ): boolean {
-  const setByOperator = [...execArgv, nodeOptions].some((arg) =>
-    /--heap[-_]growing[-_]percent/.test(arg),
-  )
-  if (setByOperator) return false
+  if (setByOperator(/--heap[-_]growing[-_]percent/, execArgv, nodeOptions)) return false
   setFlagsFromString(`--heap-growing-percent=${STREAMING_HEAP_GROWING_PERCENT}`)
   return true
+}
+
+/** The young generation's size (V8's new space, both semi-spaces) the file store's server keeps to. */
+export const YOUNG_GENERATION_CAP_MIB = 8
+
+/** V8's own factor by which the young generation grows (`--semi-space-growth-factor`). */
+const V8_SEMI_SPACE_GROWTH_FACTOR = 2
+
+/**
+ * Keeps V8's young generation at `capMiB` or less, unless the operator sized
+ * it (--max-semi-space-size, --semi-space-growth-factor). Returns the
+ * function that stops doing so, or undefined if the operator's flags rule.
+ *
+ * Why, for the file store: V8 grows the young generation while many young
+ * objects survive a scavenge, and a server with dozens of requests in flight
+ * always has some, so it grows to its maximum, 32 MiB, and stays there. That
+ * was most of the server's peak RSS in the benchmark's small uploads and
+ * HEADs (about 130 MiB against 100 for a bare Node server); capped at 8 MiB
+ * it was about 100, at the same CPU per request (docs/benchmarks.md). The
+ * maximum can only be set at start-up, but V8 reads the growth factor each
+ * time it grows the space: after each collection the factor is set to 1
+ * (no growth) while the space is at the cap, and back to V8's own below it.
+ * Once per process: a second call returns the first one's stop function.
+ */
+export function capYoungGeneration(
+  capMiB: number = YOUNG_GENERATION_CAP_MIB,
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions: string = process.env.NODE_OPTIONS ?? '',
+): (() => void) | undefined {
+  if (
+    setByOperator(
+      /--(max[-_]semi[-_]space[-_]size|semi[-_]space[-_]growth[-_]factor)/,
+      execArgv,
+      nodeOptions,
+    )
+  ) {
+    return undefined
+  }
+  if (youngCap !== undefined) return youngCap
+  const cap = capMiB * 1024 * 1024
+  let factor = V8_SEMI_SPACE_GROWTH_FACTOR
+  const adjust = () => {
+    const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')
+    const wanted = young !== undefined && young.space_size >= cap ? 1 : V8_SEMI_SPACE_GROWTH_FACTOR
+    if (wanted === factor) return
+    factor = wanted
+    setFlagsFromString(`--semi-space-growth-factor=${wanted}`)
+  }
+  const observer = new PerformanceObserver(adjust)
+  observer.observe({ entryTypes: ['gc'] })
+  adjust()
+  const stop = () => {
+    observer.disconnect()
+    if (youngCap === stop) youngCap = undefined
+    if (factor !== V8_SEMI_SPACE_GROWTH_FACTOR) {
+      factor = V8_SEMI_SPACE_GROWTH_FACTOR
+      setFlagsFromString(`--semi-space-growth-factor=${factor}`)
+    }
+  }
+  youngCap = stop
+  return stop
+}
+
+/** The cap in force in this process (one per process: servers in one process share a heap). */
+let youngCap: (() => void) | undefined
+
+/** Whether a flag matching `flag` is on the command line or in NODE_OPTIONS. */
+function setByOperator(flag: RegExp, execArgv: readonly string[], nodeOptions: string): boolean {
+  return [...execArgv, nodeOptions].some((arg) => flag.test(arg))
 }

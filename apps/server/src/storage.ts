@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import type { DataStore, Locker, Logger } from '@tus/core'
 import type { Flags } from './flags.js'
-import { tuneHeapForStreaming } from './heap.js'
+import { capYoungGeneration, tuneHeapForStreaming } from './heap.js'
 import type { CliLogger } from './log.js'
 
 export type StorageFlags = Pick<
@@ -46,6 +46,7 @@ export async function composeStorage(
   if (flags.s3Bucket !== '') return composeS3(flags, logger, handlerLogger)
   if (flags.gcsBucket !== '') return composeGCS(flags, logger)
   await mkdir(flags.uploadDir, { recursive: true, mode: 0o775 })
+  capYoungGeneration()
   logger.print(`Using '${flags.uploadDir}' as directory storage.`)
   const [{ FileStore }, { FileLocker }] = await Promise.all([
     import('@tus/filestore'),
