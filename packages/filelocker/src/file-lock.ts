@@ -29,10 +29,9 @@ export class FileLock implements Lock {
 
   /** A free lock costs a reader one lstat instead of a lock directory made and removed. */
   lockIfHeld(signal: AbortSignal, requestRelease: () => void): Promise<boolean> {
-    const lock = () => this.lock(signal, requestRelease).then(yes)
     const taken = this.#table.isTaken(this)
-    if (taken === true) return lock()
     if (taken === false) return no
-    return taken.then((held) => (held ? lock() : false))
+    if (taken === true) return this.lock(signal, requestRelease).then(yes)
+    return taken.then((held) => (held ? this.lock(signal, requestRelease).then(yes) : false))
   }
 }

@@ -11,9 +11,9 @@ export interface CreatedFiles {
 
 /**
  * The small file system calls of one store's request path (stats, reading
- * an `.info`, closing a descriptor) run inline while the folder's file
- * system answers fast (see InlineIo). Creating files and writing bodies go
- * through the thread pool.
+ * an `.info`, writing a new one, closing a descriptor) run inline while the
+ * folder's file system answers fast (see InlineIo). Creating files and
+ * writing bodies go through the thread pool.
  */
 export class StoreFiles {
   /** Mode of the data and `.info` files. */

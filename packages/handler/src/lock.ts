@@ -13,8 +13,8 @@ const NO_LOCK: HeldLock = { release: () => Promise.resolve() }
  * Takes the upload's lock for this request. `yieldOnRequest` says whether the
  * request gives the lock up when another one asks: requests that read a body
  * do (tusd v2: a new request pre-empts a stale one); short ones finish anyway.
- * Waits at most acquireLockTimeout (500 ERR_LOCK_TIMEOUT) and stops waiting
- * when the request is interrupted.
+ * Waits acquireLockTimeout (up to 1/16 more, see LockWaits; then 500
+ * ERR_LOCK_TIMEOUT) and stops waiting when the request is interrupted.
  */
 export async function acquireLock(
   config: Config,

@@ -35,7 +35,11 @@ export interface TusHandlerOptions {
    * ERR_READ_TIMEOUT, its bytes kept. Restarts with every read (default 60 000).
    */
   networkTimeout?: number
-  /** How long a request waits for an upload's lock before 500 ERR_LOCK_TIMEOUT (default 20 000). */
+  /**
+   * How long a request waits for an upload's lock before 500 ERR_LOCK_TIMEOUT
+   * (default 20 000); up to 1/16 longer, since waits that begin together share
+   * one timer.
+   */
   acquireLockTimeout?: number
   /**
    * The expiration extension: an unfinished upload expires this many ms after
