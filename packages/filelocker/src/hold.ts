@@ -1,7 +1,5 @@
-import { statSync } from 'node:fs'
-import { stat } from 'node:fs/promises'
 import { errorCode } from './errors.js'
-import { type LockFs, removeOwned, unlinkQuiet } from './lock-fs.js'
+import { type LockFs, pathExists, removeOwned, unlinkQuiet } from './lock-fs.js'
 import type { Settings } from './options.js'
 import type { OwnerRecord } from './owner.js'
 import type { LockPaths } from './paths.js'
@@ -108,19 +106,13 @@ export class Hold {
   }
 
   #poll(): void {
-    const stop = this.paths.stop
-    this.#settings.io
-      .run(
-        () => statSync(stop, { throwIfNoEntry: false }) !== undefined,
-        () => stat(stop).then(() => true),
-      )
-      .then(
-        (requested) => {
-          if (!requested) this.#schedule()
-          else if (!this.#ended) this.#request()
-        },
-        () => this.#schedule(),
-      )
+    pathExists(this.#settings.io, this.paths.stop).then(
+      (requested) => {
+        if (!requested) this.#schedule()
+        else if (!this.#ended) this.#request()
+      },
+      () => this.#schedule(),
+    )
   }
 
   #request(): void {

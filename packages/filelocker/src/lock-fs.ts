@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
-import { readdir, rmdir, unlink, writeFile } from 'node:fs/promises'
+import { lstat, readdir, rmdir, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { InlineIo } from '@tus/core'
 import { errorCode } from './errors.js'
 import { type OwnerRecord, ownerContent, parseOwner } from './owner.js'
 
@@ -149,4 +150,22 @@ export async function unlinkQuiet(path: string): Promise<boolean> {
   } catch {
     return false
   }
+}
+
+/**
+ * Whether something is at `path` (lstat: a link counts as itself), looked at
+ * inline while `io` allows. Rejects with any error but ENOENT.
+ */
+export function pathExists(io: InlineIo, path: string): Promise<boolean> {
+  return io.run(
+    () => fs.lstatSync(path, { throwIfNoEntry: false }) !== undefined,
+    () =>
+      lstat(path).then(
+        () => true,
+        (err: unknown) => {
+          if (errorCode(err) === 'ENOENT') return false
+          throw err
+        },
+      ),
+  )
 }

@@ -1,9 +1,7 @@
-import { lstatSync } from 'node:fs'
-import { lstat } from 'node:fs/promises'
 import { tusError } from '@tus/core'
-import { errorCode } from './errors.js'
 import type { FileLock } from './file-lock.js'
 import type { Hold } from './hold.js'
+import { pathExists } from './lock-fs.js'
 import { type Attempt, FileMutex } from './mutex.js'
 import type { Settings } from './options.js'
 import { type LockPaths, lockPaths } from './paths.js'
@@ -133,13 +131,8 @@ export class LockTable {
     if (this.#closed !== undefined || paths === undefined) return true
     if (this.#entries.has(paths.lock)) return true
     if (this.#reads.again(paths.lock)) return true
-    const lock = paths.lock
-    return this.#settings.io
-      .run(
-        () => lstatSync(lock, { throwIfNoEntry: false }) !== undefined,
-        () => lstat(lock).then(() => true),
-      )
-      .catch((err: unknown) => errorCode(err) !== 'ENOENT')
+    // A lock folder that cannot be looked at is taken: lock() will say more.
+    return pathExists(this.#settings.io, paths.lock).catch(() => true)
   }
 
   async unlock(handle: FileLock): Promise<void> {

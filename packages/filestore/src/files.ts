@@ -93,11 +93,10 @@ export class StoreFiles {
     )
   }
 
-  /** Closes a descriptor (of a file just written: no data is flushed on close). */
-  close(fd: number): Promise<void> {
-    return this.#io.run(
+  /** Closes a descriptor (of a file just written: no data is flushed on close). Bound. */
+  readonly close = (fd: number): Promise<void> =>
+    this.#io.run(
       () => fs.closeSync(fd),
       () => close(fd),
     )
-  }
 }

@@ -86,7 +86,7 @@ export class FileUpload
     const fd = this.#createdFd
     this.#createdFd = undefined
     const { mode } = this.#files
-    const close = (fd: number) => this.#files.close(fd)
+    const { close } = this.#files
     return appendFrom(this.#paths.data, src, { mode, signal: options.signal, fd, close })
   }
 

@@ -49,9 +49,8 @@ export class LockWaits {
   begin(): LockWait {
     const now = Date.now()
     let slot = this.#current
-    if (slot === undefined || now >= slot.closes || slot.controller.signal.aborted) {
-      slot = this.#openSlot(now)
-    }
+    // A slot's signal aborts after it closes, or in abortAll, which forgets it.
+    if (slot === undefined || now >= slot.closes) slot = this.#openSlot(now)
     if (slot.waits++ === 0) slot.timer.ref()
     const open = slot
     let ended = false
