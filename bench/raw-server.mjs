@@ -5,9 +5,11 @@
 // Our server is measured against it: ours / raw is the share of the Node ceiling we reach.
 //
 //   node bench/raw-server.mjs -host 127.0.0.1 -port 1080 -upload-dir ./data [-base-path /files/]
-//                             [-sink file|null]
+//                             [-sink file|null|s3]
 // Flags are spelled as tusd's (-flag value, --flag value or -flag=value), so the runner starts
-// both servers alike. -sink null reads and discards bodies (the HTTP + client ceiling).
+// both servers alike. -sink null reads and discards bodies (the HTTP + client ceiling). -sink s3
+// forwards them into S3 (raw-s3-sink.mjs; -s3-bucket, -s3-endpoint, -s3-part-size,
+// -s3-concurrent-part-uploads as tusd's, credentials and region from AWS_*).
 import { randomBytes } from 'node:crypto'
 import { createWriteStream, mkdirSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
@@ -17,17 +19,32 @@ import { pipeline } from 'node:stream/promises'
 
 const flags = { host: '127.0.0.1', port: '1080', 'upload-dir': './data', 'base-path': '/files/' }
 flags.sink = 'file'
+Object.assign(flags, {
+  's3-bucket': '',
+  's3-endpoint': '',
+  's3-part-size': String(50 * 1024 * 1024),
+  's3-concurrent-part-uploads': '10',
+})
 const argv = process.argv.slice(2)
 for (let i = 0; i < argv.length; i++) {
-  const m = argv[i].match(/^--?([a-z-]+)(?:=(.*))?$/)
+  const m = argv[i].match(/^--?([a-z0-9-]+)(?:=(.*))?$/)
   if (!m || !(m[1] in flags)) {
     console.error(`unknown argument ${argv[i]}; flags: ${Object.keys(flags).join(', ')}`)
     process.exit(2)
   }
   flags[m[1]] = m[2] ?? argv[++i]
 }
-if (flags.sink !== 'file' && flags.sink !== 'null') throw new Error('-sink: file or null')
+if (!['file', 'null', 's3'].includes(flags.sink)) throw new Error('-sink: file, null or s3')
+if (flags.sink === 's3' && !flags['s3-bucket']) throw new Error('-sink s3: -s3-bucket is needed')
 const toFile = flags.sink === 'file'
+const toS3 =
+  flags.sink === 's3' &&
+  (await import('./raw-s3-sink.mjs')).s3Sink({
+    bucket: flags['s3-bucket'],
+    endpoint: flags['s3-endpoint'] || undefined,
+    partSize: Number(flags['s3-part-size']),
+    concurrency: Number(flags['s3-concurrent-part-uploads']),
+  })
 const dir = flags['upload-dir']
 const basePath = flags['base-path'].endsWith('/') ? flags['base-path'] : `${flags['base-path']}/`
 if (toFile) mkdirSync(dir, { recursive: true })
@@ -37,6 +54,7 @@ const uploads = new Map() // id -> { length, offset }
 
 /** Store the request body at `offset` of upload `id`; returns the number of bytes received. */
 async function receive(req, id, offset) {
+  if (toS3) return toS3(req, id, offset, uploads.get(id).length)
   if (!toFile) {
     let n = 0
     for await (const chunk of req) n += chunk.length

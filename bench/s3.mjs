@@ -1,18 +1,23 @@
 // S3 benchmark: 1 GiB through our server (apps/server/dist/cli.js with -s3-bucket) into an S3
 // server, against the same bytes sent straight to the same S3 server by @aws-sdk/client-s3 as a
-// multipart upload with the same part size and parts in flight, in the same session.
+// multipart upload with the same part size and parts in flight, in the same session; and through
+// the raw proxy (raw-server.mjs -sink s3), the Node ceiling for a server between client and S3.
 //
 //   eval "$(S3_SERVER_MEMSTORE_BYTES=8589934592 bash scripts/s3-server.sh start)"
 //   node bench/s3.mjs [--runs 3] [--part-mib 50] [--concurrency 10] [--size-mib 1024]
-//                     [--out FILE] [--timeout 300]
+//                     [--out FILE] [--timeout 300] [--cores split|shared]
 //
 // Needs S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY and S3_REGION (as printed by
 // scripts/s3-server.sh). The session is vs-sdk.mjs's: per run, our server (AWS_* from S3_*;
-// load.mjs `big` and `parallel`) and the SDK side, alternating. The SDK side, a child process of
+// load.mjs `big` and `parallel`), the raw proxy (`big`) and the SDK side, alternating. The SDK side, a child process of
 // this script (--sdk-upload), sends the same bytes as load.mjs `big` (payload.mjs) with
 // CreateMultipartUpload, UploadPart (--part-mib each, --concurrency in flight),
 // CompleteMultipartUpload, and prints one JSON line. Emptying the bucket also aborts unfinished
 // multipart uploads, so a RAM-backed S3 server does not fill up.
+// With --cores split (the default), the S3 server's processes get half of the CPUs and this
+// script, with every process it starts, the other half (cores.mjs): S3 stands for a service on
+// machines of its own, so the comparison says whether our server keeps it as busy as the SDK
+// does, not how the two sides share two cores with it. --cores shared runs all on all CPUs.
 // Prints a Markdown table (median, min–max over the runs) and writes it to --out.
 // Exit status: 0, 1 if a run failed, 2 if a target was missed.
 import { randomBytes } from 'node:crypto'
@@ -23,20 +28,11 @@ import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { printJson } from './child.mjs'
+import { splitCores } from './cores.mjs'
 import { BLOCK, views } from './payload.mjs'
 import { cpuSeconds } from './proc.mjs'
-import {
-  bigRatio,
-  cell,
-  compareWithSdk,
-  failedLines,
-  figures,
-  fmt,
-  MiB,
-  round,
-  runPool,
-  yes,
-} from './vs-sdk.mjs'
+import { s3Table } from './s3-table.mjs'
+import { compareWithSdk, MiB, round, runPool } from './vs-sdk.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 // The SDK is a dependency of @tus/s3store, not of the workspace root: load it from there, so both
@@ -64,7 +60,10 @@ const HELP = `usage: node bench/s3.mjs [options]   (needs S3_ENDPOINT, S3_ACCESS
   --out FILE         also write the Markdown table there
   --timeout S        seconds per scenario before it fails (300)
   --s3-state DIR     scripts/s3-server.sh's state folder, whose run/*.pid name the S3 server's
-                     processes, to report their CPU time ($S3_SERVER_DIR or .tmp/s3-server)`
+                     processes, to report their CPU time ($S3_SERVER_DIR or .tmp/s3-server)
+  --cores MODE       split (default): the S3 server's processes on half of the CPUs, the client
+                     and our server (or the SDK side) on the other half, as if S3 ran elsewhere;
+                     shared: everything on every CPU`
 
 const { values: opt } = parseArgs({
   options: {
@@ -75,6 +74,7 @@ const { values: opt } = parseArgs({
     out: { type: 'string' },
     timeout: { type: 'string', default: '300' },
     's3-state': { type: 'string' },
+    cores: { type: 'string', default: 'split' },
     help: { type: 'boolean', short: 'h', default: false },
     // internal: the SDK side, run as a child process
     'sdk-upload': { type: 'boolean', default: false },
@@ -99,6 +99,7 @@ const timeoutS = Number(opt.timeout)
 for (const [name, v] of Object.entries({ runs, sizeMiB, partMiB, concurrency, timeoutS })) {
   if (!Number.isFinite(v) || v <= 0) fail(`${name}: not a positive number\n\n${HELP}`)
 }
+if (!['split', 'shared'].includes(opt.cores)) fail(`--cores: split or shared\n\n${HELP}`)
 const partSize = Math.round(partMiB * MiB)
 const size = Math.round(sizeMiB * MiB)
 
@@ -122,20 +123,20 @@ const s3 = () =>
     responseChecksumValidation: 'WHEN_REQUIRED',
   })
 
-/**
- * CPU seconds of the S3 server's daemons (radosgw, OSD, monitor) so far, from the pid files of
- * scripts/s3-server.sh; undefined when there are none (another S3 server).
- */
-function s3ServerCpu() {
+/** Pids of the S3 server's daemons (radosgw, OSD, monitor), from scripts/s3-server.sh's pid files. */
+function s3ServerPids() {
   const dir = join(opt['s3-state'] ?? env.S3_SERVER_DIR ?? join(root, '.tmp/s3-server'), 'run')
-  let pids
   try {
-    pids = readdirSync(dir)
+    return readdirSync(dir)
       .filter((f) => f.endsWith('.pid'))
       .map((f) => Number(readFileSync(join(dir, f), 'utf8').trim()))
   } catch {
-    return undefined
+    return []
   }
+}
+/** CPU seconds of the S3 server's daemons so far; undefined when there are none (another S3 server). */
+function s3ServerCpu() {
+  const pids = s3ServerPids()
   if (pids.length === 0) return undefined
   return pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
 }
@@ -213,6 +214,26 @@ function serverArgs(bucket, port) {
   ]
 }
 
+/** The raw proxy (raw-server.mjs -sink s3) with our server's S3 settings. */
+function rawArgs(bucket, port) {
+  return [
+    '-host',
+    HOST,
+    '-port',
+    String(port),
+    '-sink',
+    's3',
+    '-s3-bucket',
+    bucket,
+    '-s3-endpoint',
+    env.S3_ENDPOINT,
+    '-s3-part-size',
+    String(partSize),
+    '-s3-concurrent-part-uploads',
+    String(concurrency),
+  ]
+}
+
 /** Delete every object of the bucket and abort its unfinished multipart uploads. */
 async function emptyBucket(client, Bucket) {
   for (;;) {
@@ -237,44 +258,33 @@ async function emptyBucket(client, Bucket) {
   }
 }
 
-function table(results, meta) {
-  const { get, perGiB } = figures(results)
-  // Client + server + S3 server: on a machine with few cores, the sides compete for the same CPUs.
-  const totalPerGiB = (side) =>
-    results
-      .filter((r) => r.side === side && r.scenario === 'big' && r.ok && r.s3_cpu_s !== undefined)
-      .map((r) => ((r.client_cpu_s + (r.server_cpu_s ?? 0) + r.s3_cpu_s) * 1024) / r.size_mib)
-  const ratio = bigRatio(results)
-  const rssPar = get('ours', 'parallel', 'server_peak_rss_mib')
-  const maxPar = rssPar.length ? Math.max(...rssPar) : Number.NaN
-  const ratioMet = ratio >= 0.85
-  const rssMet = maxPar <= 250
-  const big = `big: ${sizeMiB} MiB, one PATCH / one multipart upload`
-  const lines = [
-    `Measured by \`node bench/s3.mjs ${meta.args}\` on ${meta.date}: ${meta.machine}. ` +
-      `S3 server: ${env.S3_ENDPOINT}; part size ${partMiB} MiB, ${concurrency} parts in flight on both sides; ` +
-      `${runs} run(s), the two sides alternating run by run; client, server and S3 server share the machine.`,
-    '',
-    `- \`ours\`: \`node apps/server/dist/cli.js ${serverArgs('<bucket>', '$PORT').join(' ')}\`, loaded by \`bench/load.mjs\``,
-    `- \`sdk\`: @aws-sdk/client-s3 straight to S3: CreateMultipartUpload, UploadPart × ${Math.ceil(size / partSize)} (${concurrency} in flight), CompleteMultipartUpload`,
-    '',
-    '| scenario | metric (median, min–max) | sdk | ours | ours / sdk | target | met |',
-    '| --- | --- | ---: | ---: | ---: | --- | --- |',
-    `| ${big} | MiB/s | ${cell(get('sdk', 'big', 'mib_s'))} | ${cell(get('ours', 'big', 'mib_s'))} | ${Number.isNaN(ratio) ? '–' : ratio.toFixed(2)} | ≥ 0.85 | ${yes(ratioMet, ratio.toFixed(2))} |`,
-    `| | CPU, s/GiB (sdk: client; ours: server) | ${cell(perGiB('sdk', 'big', 'client_cpu_s'))} | ${cell(perGiB('ours', 'big', 'server_cpu_s'))} | | | |`,
-    `| | S3 server CPU, s/GiB | ${cell(perGiB('sdk', 'big', 's3_cpu_s'))} | ${cell(perGiB('ours', 'big', 's3_cpu_s'))} | | | |`,
-    `| | CPU of every process, s/GiB | ${cell(totalPerGiB('sdk'))} | ${cell(totalPerGiB('ours'))} | | | |`,
-    `| | server peak RSS, MiB | | ${cell(get('ours', 'big', 'server_peak_rss_mib'))} | | | |`,
-    `| parallel: 16 × 64 MiB at once | MiB/s | | ${cell(get('ours', 'parallel', 'mib_s'))} | | | |`,
-    `| | server CPU, s/GiB | | ${cell(perGiB('ours', 'parallel', 'server_cpu_s'))} | | | |`,
-    `| | server peak RSS, MiB | | ${cell(rssPar)} | | ≤ 250 (max of runs) | ${yes(rssMet, fmt(maxPar))} |`,
-    '',
-    ...failedLines(results),
-  ]
-  return { markdown: lines.join('\n'), met: ratioMet && rssMet }
-}
+const table = (results, meta) =>
+  s3Table(results, meta, {
+    runs,
+    sizeMiB,
+    partMiB,
+    parts: Math.ceil(size / partSize),
+    concurrency,
+    endpoint: env.S3_ENDPOINT,
+    coresNote,
+    serverCmd: `node apps/server/dist/cli.js ${serverArgs('<bucket>', '$PORT').join(' ')}`,
+    rawCmd: `node bench/raw-server.mjs ${rawArgs('<bucket>', '$PORT').join(' ')}`,
+  })
+
+// How the CPUs are used, for the table.
+let coresNote = 'client, server and S3 server share every CPU (--cores shared)'
 
 async function main() {
+  if (opt.cores === 'split') {
+    const split = splitCores(s3ServerPids())
+    if (split.error) fail(`--cores split: ${split.error} (--cores shared runs without it)`)
+    coresNote =
+      `the S3 server's processes on CPU ${split.storage}, this script with the client and ` +
+      `our server (or the SDK side) on CPU ${split.rest} (--cores split)`
+    process.stderr.write(`bench/s3: ${coresNote}\n`)
+    // On every way out, signals included: the S3 server may be used for other things after.
+    process.once('exit', split.restore)
+  }
   const client = s3()
   const stamp = new Date().toISOString().replace(/[-:T.Z]/g, '')
   const bucket = `tusd-bench-${stamp}-${process.pid}`
@@ -298,6 +308,7 @@ async function main() {
         AWS_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY,
         AWS_REGION: env.S3_REGION,
       },
+      rawArgs,
       sdkArgs: (run) => [
         '--bucket',
         bucket,

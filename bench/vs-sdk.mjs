@@ -3,7 +3,9 @@
 //   ours: starts apps/server on the bucket, runs load.mjs `big` (1 upload of sizeMiB in one
 //         PATCH) and `parallel` (16 × 64 MiB at once) with --server-pid, stops the server;
 //   sdk:  the calling script as a child process (its --sdk-upload mode) writes the same bytes
-//         straight to the store and prints one JSON line.
+//         straight to the store and prints one JSON line;
+//   raw:  (if the spec has rawArgs) raw-server.mjs with those arguments, load.mjs `big` only:
+//         what plain Node reaches forwarding the bytes into the store with no tus logic.
 // After each side of each run the bucket is emptied, so an in-memory store does not fill up; the
 // bucket goes at the end. Prints the calling script's Markdown table and writes it to `out`.
 // Exit status: 0, 1 if a run failed, 2 if a target was missed.
@@ -80,6 +82,7 @@ export function failedLines(results) {
  *   bucket         { name, empty(), remove() } of the fresh bucket
  *   serverArgs(bucket, port), serverEnv   how apps/server is started
  *   sdkArgs(run)   the extra arguments of the SDK side's child
+ *   rawArgs(bucket, port)   optional: raw-server.mjs's arguments for the raw side
  *   measure(fn)    wraps each measured run (default: fn()), e.g. to add the store's CPU
  *   table(results, meta) -> { markdown, met }
  */
@@ -121,36 +124,47 @@ export async function compareWithSdk(spec) {
   }
   const json = (args) => runJson(args, { cwd: root, timeoutS, onChild })
   const load = join(bench, 'load.mjs')
+  /** Starts a server (`args(port)` after node), runs load.mjs `scenarios` on it, stops it. */
+  async function serverSide(side, run, args, scenarios) {
+    const port = await freePort()
+    const s = await startServer({
+      cmd: process.execPath,
+      args: args(port),
+      env: { ...process.env, ...spec.serverEnv },
+      cwd: root,
+      port,
+      logFile,
+      onSpawn: (started) => {
+        server = started
+      },
+    })
+    const url = `http://${HOST}:${s.port}/files/`
+    const common = ['--url', url, '--server-pid', s.child.pid, '--timeout-s', timeoutS]
+    for (const [scenario, scenarioArgs] of scenarios) {
+      spawnSync('sync')
+      const exited = { ok: false, error: `server exited; see ${logFile}` }
+      let r = s.exited ? exited : await measure(() => json([load, ...scenarioArgs, ...common]))
+      if (s.exited && r.ok) r = { ...r, ...exited }
+      record({ side, run, ...r, scenario })
+      await bucket.empty()
+    }
+    await stopServer(s)
+    server = null
+  }
+  const big = ['big', ['--scenario', 'big', '--size-mib', sizeMiB]]
   const sides = {
-    async ours(run) {
-      const port = await freePort()
-      const s = await startServer({
-        cmd: process.execPath,
-        args: [cli, ...spec.serverArgs(bucket.name, port)],
-        env: { ...process.env, ...spec.serverEnv },
-        cwd: root,
-        port,
-        logFile,
-        onSpawn: (started) => {
-          server = started
-        },
-      })
-      const url = `http://${HOST}:${s.port}/files/`
-      const common = ['--url', url, '--server-pid', s.child.pid, '--timeout-s', timeoutS]
-      for (const [scenario, args] of [
-        ['big', ['--scenario', 'big', '--size-mib', sizeMiB]],
+    ours: (run) =>
+      serverSide('ours', run, (port) => [cli, ...spec.serverArgs(bucket.name, port)], [
+        big,
         ['parallel', ['--scenario', 'parallel', '--uploads', 16, '--size-mib', 64]],
-      ]) {
-        spawnSync('sync')
-        const exited = { ok: false, error: `server exited; see ${logFile}` }
-        let r = s.exited ? exited : await measure(() => json([load, ...args, ...common]))
-        if (s.exited && r.ok) r = { ...r, ...exited }
-        record({ side: 'ours', run, ...r, scenario })
-        await bucket.empty()
-      }
-      await stopServer(s)
-      server = null
-    },
+      ]),
+    raw: (run) =>
+      serverSide(
+        'raw',
+        run,
+        (port) => [join(bench, 'raw-server.mjs'), ...spec.rawArgs(bucket.name, port)],
+        [big],
+      ),
     async sdk(run) {
       spawnSync('sync')
       const args = [spec.script, '--sdk-upload', '--size-mib', sizeMiB, ...spec.sdkArgs(run)]
@@ -162,7 +176,8 @@ export async function compareWithSdk(spec) {
   const date = new Date().toISOString()
   try {
     for (let run = 1; run <= runs; run++) {
-      for (const side of run % 2 ? ['ours', 'sdk'] : ['sdk', 'ours']) await sides[side](run)
+      const order = spec.rawArgs ? ['ours', 'raw', 'sdk'] : ['ours', 'sdk']
+      for (const side of run % 2 ? order : order.reverse()) await sides[side](run)
     }
   } catch (err) {
     log(err.message)
