@@ -11,18 +11,21 @@ export interface CreatedFiles {
 
 /**
  * The small file system calls of one store's request path (stats, reading
- * an `.info`, writing a new one, closing a descriptor) run inline while the
- * folder's file system answers fast (see InlineIo). Creating files and
- * writing bodies go through the thread pool.
+ * an `.info`, creating an upload's files, closing a descriptor) run inline
+ * while the folder's file system answers fast (see InlineIo). Writing bodies
+ * goes through the thread pool.
  */
 export class StoreFiles {
   /** Mode of the data and `.info` files. */
   readonly mode: number
   readonly #io: InlineIo
+  /** Creating files: a verdict of its own (see create). */
+  readonly #createIo: InlineIo
 
   constructor(mode: number, inline: boolean) {
     this.mode = mode
     this.#io = new InlineIo(inline)
+    this.#createIo = new InlineIo(inline)
   }
 
   stat(path: string): Promise<fs.BigIntStats> {
@@ -41,15 +44,46 @@ export class StoreFiles {
 
   /**
    * Creates (or truncates) the data file, kept open, and writes the `.info`
-   * beside it. The files are created through the thread pool: creating a
-   * file is real work in the file system (tens of µs, more in a folder of
-   * many files), which pool threads do on other cores, for several uploads
-   * at once. The `.info`'s few hundred bytes are then written and closed,
-   * and both files' stats taken for the info cache, inline while that is
-   * fast. If the `.info` cannot be written, the data file is closed and the
-   * error thrown, the file system's as-is (ENOENT for a missing folder).
+   * beside it; both files' stats are taken for the info cache when the calls
+   * run inline. Inline while creating files is fast (a separate verdict from
+   * the other calls': a folder where creating is slow, for example right after
+   * many files were deleted from it, keeps its stats inline), else through the
+   * thread pool, both files at once. Creations in one folder are serialised by
+   * the file system anyway, so the pool gains no parallelism for them, and each
+   * hand-off costs the event loop about as much as the call itself. If the
+   * `.info` cannot be written, the data file is closed and the error thrown,
+   * the file system's as-is (ENOENT for a missing folder).
    */
-  async create(dataPath: string, infoPath: string, infoText: string): Promise<CreatedFiles> {
+  create(dataPath: string, infoPath: string, infoText: string): Promise<CreatedFiles> {
+    return this.#createIo.run(
+      () => this.#createSync(dataPath, infoPath, infoText),
+      () => this.#createAsync(dataPath, infoPath, infoText),
+    )
+  }
+
+  #createSync(dataPath: string, infoPath: string, infoText: string): CreatedFiles {
+    const fd = fs.openSync(dataPath, 'w', this.mode)
+    try {
+      const infoFd = fs.openSync(infoPath, 'w', this.mode)
+      let info: fs.BigIntStats
+      try {
+        fs.writeFileSync(infoFd, infoText)
+        info = fs.fstatSync(infoFd, { bigint: true })
+      } finally {
+        fs.closeSync(infoFd)
+      }
+      return { fd, stats: { data: fs.fstatSync(fd, { bigint: true }), info } }
+    } catch (err) {
+      try {
+        fs.closeSync(fd)
+      } catch {
+        // the error that matters is err
+      }
+      throw err
+    }
+  }
+
+  async #createAsync(dataPath: string, infoPath: string, infoText: string): Promise<CreatedFiles> {
     const mode = this.mode
     const [data, info] = await Promise.allSettled([
       open(dataPath, 'w', mode),

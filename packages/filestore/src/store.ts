@@ -38,14 +38,15 @@ export interface FileStoreOptions {
   /** Picks an id when the upload has none (default: 16 random bytes as 32 lowercase hex, as tusd). */
   generateId?: () => string
   /**
-   * Run the small file system calls of a request (stats, reading an `.info`)
-   * synchronously while they are fast (default true): a HEAD then costs a few
-   * microseconds of file system work instead of round trips through libuv's
-   * thread pool. When half of 16 calls in a row took a millisecond or more,
-   * they go through the thread pool for a minute (InlineIo in @tus/core).
+   * Run the small file system calls of a request (stats, reading an `.info`,
+   * creating an upload's two files) synchronously while they are fast
+   * (default true): a HEAD then costs a few microseconds of file system work
+   * instead of round trips through libuv's thread pool. When half of 16 calls
+   * in a row took a millisecond or more, they go through the thread pool for a
+   * minute (InlineIo in @tus/core; creations are judged apart from the rest).
    * Set false for a file system that may hang (a hard NFS mount): only the
-   * thread pool keeps the event loop free then. Creating files and writing
-   * bodies always go through the thread pool.
+   * thread pool keeps the event loop free then. Writing bodies always goes
+   * through the thread pool.
    */
   inlineFs?: boolean
 }

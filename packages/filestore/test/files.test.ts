@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { newFileInfo } from '@tus/core'
 import { FileStore } from '@tus/filestore'
@@ -30,6 +30,15 @@ describe.each([true, false])('inlineFs %s', (inlineFs) => {
     await expect(store.newUpload(newFileInfo({ ID: 'x', Size: 1 }))).rejects.toMatchObject({
       code: 'ERR_INVALID_UPLOAD_ID',
     })
+  })
+
+  test('an .info that cannot be created fails the creation and leaves no descriptor open', async () => {
+    const directory = await tempDir()
+    await mkdir(join(directory, 'u.info'))
+    const store = new FileStore({ directory, inlineFs })
+    const fds = (await readdir('/proc/self/fd')).length
+    await expect(store.newUpload(newFileInfo({ ID: 'u', Size: 1 }))).rejects.toBeDefined()
+    expect((await readdir('/proc/self/fd')).length).toBe(fds)
   })
 })
 
