@@ -216,22 +216,7 @@ function serverArgs(bucket, port) {
 
 /** The raw proxy (raw-server.mjs -sink s3) with our server's S3 settings. */
 function rawArgs(bucket, port) {
-  return [
-    '-host',
-    HOST,
-    '-port',
-    String(port),
-    '-sink',
-    's3',
-    '-s3-bucket',
-    bucket,
-    '-s3-endpoint',
-    env.S3_ENDPOINT,
-    '-s3-part-size',
-    String(partSize),
-    '-s3-concurrent-part-uploads',
-    String(concurrency),
-  ]
+  return [...serverArgs(bucket, port), '-sink', 's3']
 }
 
 /** Delete every object of the bucket and abort its unfinished multipart uploads. */
