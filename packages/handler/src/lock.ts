@@ -7,7 +7,8 @@ export interface HeldLock {
   release(): Promise<void>
 }
 
-const NO_LOCK: HeldLock = { release: () => Promise.resolve() }
+/** The lock of a request that took none: releasing it does nothing. */
+export const NO_LOCK: HeldLock = { release: () => Promise.resolve() }
 
 /**
  * Takes the upload's lock for this request. `yieldOnRequest` says whether the

@@ -126,14 +126,26 @@ export async function preAccess(
   await ask(config, ctx, req, 'pre-access', info)
 }
 
-/** pre-access for upload `id`: looks it up without its lock first (404 as usual). */
-export async function preAccessById(
+/**
+ * pre-access for upload `id`: looks it up without its lock first (404 as
+ * usual). Undefined, not a promise, when no pre-access hook is enabled.
+ */
+export function preAccessById(
+  config: Config,
+  ctx: RequestContext,
+  req: TusRequest,
+  id: string,
+): Promise<void> | undefined {
+  if (!isEnabled(config.hooks, 'pre-access')) return undefined
+  return preAccessOf(config, ctx, req, id)
+}
+
+async function preAccessOf(
   config: Config,
   ctx: RequestContext,
   req: TusRequest,
   id: string,
 ): Promise<void> {
-  if (!isEnabled(config.hooks, 'pre-access')) return
   const info = await (await config.store.getUpload(id)).getInfo()
   await preAccess(config, ctx, req, info)
 }

@@ -4,7 +4,7 @@ import type { Config } from '../config.js'
 import type { RequestContext } from '../context.js'
 import type { TusRequest, TusResponse } from '../exchange.js'
 import { checkExpiry, setExpires } from '../expiration.js'
-import { acquireReadLock } from '../lock.js'
+import { acquireReadLock, NO_LOCK } from '../lock.js'
 import { respond } from '../respond.js'
 
 /**
@@ -62,8 +62,11 @@ async function readLocked(config: Config, ctx: RequestContext, id: string): Prom
   try {
     const upload = await config.store.getUpload(id)
     const info = await upload.getInfo()
-    return { info, modified: await checkExpiry(config, upload, info) }
+    // Without expiration, no await: a HEAD is made of such turns.
+    const modified =
+      config.expirer === undefined ? undefined : await checkExpiry(config, upload, info)
+    return { info, modified }
   } finally {
-    await lock.release()
+    if (lock !== NO_LOCK) await lock.release()
   }
 }
