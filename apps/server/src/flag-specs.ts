@@ -197,7 +197,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
     'bool',
     STORAGE,
     'true',
-    "Run the small file system calls of a request (stats, reading .info files, creating an upload's files, lock lookups) synchronously while they take under a millisecond; false always uses the thread pool (for a file system that may hang, such as a hard NFS mount)",
+    "Run the small file system calls of a request (stats, reading .info files, creating an upload's files, writing bodies of at most 64 KiB, lock lookups) synchronously while they take under a millisecond; false always uses the thread pool (for a file system that may hang, such as a hard NFS mount)",
     bool,
   ),
   spec(

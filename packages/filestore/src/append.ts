@@ -1,3 +1,4 @@
+import { writevSync } from 'node:fs'
 import type { ByteSource } from '@tus/core'
 import { close, open, writev } from './fs.js'
 
@@ -19,6 +20,8 @@ export interface AppendOptions {
   fd?: number | undefined
   /** Closes the descriptor at the end (default: through the thread pool). */
   close?: (fd: number) => Promise<void>
+  /** Writes every byte of a batch (default: writev through the thread pool). */
+  write?: (fd: number, chunks: Uint8Array[]) => Promise<number>
 }
 
 /**
@@ -33,7 +36,7 @@ export interface AppendOptions {
 export async function appendFrom(path: string, src: ByteSource, options: AppendOptions) {
   const fd = options.fd ?? (await open(path, options.flags ?? 'a', options.mode))
   const queue = new WriteQueue()
-  const writing = writeLoop(fd, queue)
+  const writing = writeLoop(fd, queue, options.write ?? writeAll)
   try {
     for await (const chunk of src) {
       if (!(await queue.push(chunk))) break
@@ -59,11 +62,15 @@ export async function appendFrom(path: string, src: ByteSource, options: AppendO
   return written
 }
 
-async function writeLoop(fd: number, queue: WriteQueue): Promise<number> {
+async function writeLoop(
+  fd: number,
+  queue: WriteQueue,
+  write: (fd: number, chunks: Uint8Array[]) => Promise<number>,
+): Promise<number> {
   let written = 0
   try {
     for (let batch = await queue.take(); batch !== undefined; batch = await queue.take()) {
-      written += await writeAll(fd, batch)
+      written += await write(fd, batch)
     }
     return written
   } catch (err) {
@@ -72,20 +79,42 @@ async function writeLoop(fd: number, queue: WriteQueue): Promise<number> {
   }
 }
 
-/** Writes every byte of `chunks`; writev may write less than asked (a full disk, a signal). */
-async function writeAll(fd: number, chunks: Uint8Array[]): Promise<number> {
+/**
+ * Writes every byte of `chunks` through the thread pool; writev may write
+ * less than asked (a full disk, a signal).
+ */
+export async function writeAll(fd: number, chunks: Uint8Array[]): Promise<number> {
   let total = 0
   let rest = chunks
   for (;;) {
     const { bytesWritten: n } = await writev(fd, rest)
     total += n
-    let skip = n
-    let i = 0
-    while (i < rest.length && skip >= rest[i]!.byteLength) skip -= rest[i++]!.byteLength
-    if (i === rest.length) return total
-    rest = rest.slice(i)
-    rest[0] = rest[0]!.subarray(skip)
+    rest = unwritten(rest, n)
+    if (rest.length === 0) return total
   }
+}
+
+/** What `writeAll` does, synchronously (writevSync). */
+export function writeAllSync(fd: number, chunks: Uint8Array[]): number {
+  let total = 0
+  let rest = chunks
+  for (;;) {
+    const n = writevSync(fd, rest)
+    total += n
+    rest = unwritten(rest, n)
+    if (rest.length === 0) return total
+  }
+}
+
+/** The chunks left after the first `n` bytes of `chunks` were written. */
+function unwritten(chunks: Uint8Array[], n: number): Uint8Array[] {
+  let skip = n
+  let i = 0
+  while (i < chunks.length && skip >= chunks[i]!.byteLength) skip -= chunks[i++]!.byteLength
+  if (i === chunks.length) return []
+  const rest = chunks.slice(i)
+  rest[0] = rest[0]!.subarray(skip)
+  return rest
 }
 
 /** Chunks waiting to be written, with a reader (the source loop) and a writer (the write loop). */

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs'
 import { InlineIo } from '@tus/core'
+import { writeAll, writeAllSync } from './append.js'
 import { close, open, readFile, statBig, writeFile } from './fs.js'
 
 /** A new upload's files: the data file's descriptor, and both files' stats when taken. */
@@ -11,9 +12,9 @@ export interface CreatedFiles {
 
 /**
  * The small file system calls of one store's request path (stats, reading
- * an `.info`, creating an upload's files, closing a descriptor) run inline
- * while the folder's file system answers fast (see InlineIo). Writing bodies
- * goes through the thread pool.
+ * an `.info`, creating an upload's files, writing a small body, closing a
+ * descriptor) run inline while the folder's file system answers fast (see
+ * InlineIo). Other bodies are written through the thread pool.
  */
 export class StoreFiles {
   /** Mode of the data and `.info` files. */
@@ -21,11 +22,14 @@ export class StoreFiles {
   readonly #io: InlineIo
   /** Creating files: a verdict of its own (see create). */
   readonly #createIo: InlineIo
+  /** Writing small bodies: a verdict of its own (see write). */
+  readonly #writeIo: InlineIo
 
   constructor(mode: number, inline: boolean) {
     this.mode = mode
     this.#io = new InlineIo(inline)
     this.#createIo = new InlineIo(inline)
+    this.#writeIo = new InlineIo(inline)
   }
 
   stat(path: string): Promise<fs.BigIntStats> {
@@ -126,6 +130,19 @@ export class StoreFiles {
       },
     )
   }
+
+  /**
+   * Writes a batch of a small body (see FileUpload.writeChunk) inline while
+   * such writes are fast, else through the thread pool. A write into the page
+   * cache of a few KiB takes microseconds; handing it to a pool thread and
+   * back costs the event loop more. Writes the kernel holds back (dirty pages
+   * over their limit) make it slow, and writes go through the pool then. Bound.
+   */
+  readonly write = (fd: number, chunks: Uint8Array[]): Promise<number> =>
+    this.#writeIo.run(
+      () => writeAllSync(fd, chunks),
+      () => writeAll(fd, chunks),
+    )
 
   /** Closes a descriptor (of a file just written: no data is flushed on close). Bound. */
   readonly close = (fd: number): Promise<void> =>

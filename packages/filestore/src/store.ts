@@ -39,14 +39,15 @@ export interface FileStoreOptions {
   generateId?: () => string
   /**
    * Run the small file system calls of a request (stats, reading an `.info`,
-   * creating an upload's two files) synchronously while they are fast
-   * (default true): a HEAD then costs a few microseconds of file system work
-   * instead of round trips through libuv's thread pool. When half of 16 calls
-   * in a row took a millisecond or more, they go through the thread pool for a
-   * minute (InlineIo in @tus/core; creations are judged apart from the rest).
-   * Set false for a file system that may hang (a hard NFS mount): only the
-   * thread pool keeps the event loop free then. Writing bodies always goes
-   * through the thread pool.
+   * creating an upload's two files, writing a body announced at 64 KiB or
+   * less) synchronously while they are fast (default true): a HEAD then costs
+   * a few microseconds of file system work instead of round trips through
+   * libuv's thread pool. When half of 16 calls in a row took a millisecond or
+   * more, they go through the thread pool for a minute (InlineIo in
+   * @tus/core; creations and writes are judged apart from the rest). Set false
+   * for a file system that may hang (a hard NFS mount): only the thread pool
+   * keeps the event loop free then. Larger bodies always go through the
+   * thread pool.
    */
   inlineFs?: boolean
 }

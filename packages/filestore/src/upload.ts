@@ -24,6 +24,9 @@ import { writeInfo } from './info-file.js'
 import { isMissing, type UploadPaths } from './paths.js'
 import { stageChunk } from './staging.js'
 
+/** Bodies of at most this many bytes (their Content-Length) are written inline. */
+const INLINE_WRITE_BYTES = 64 * 1024
+
 /** What the lookup's stat of the data file showed. */
 export interface LookupStats {
   size: bigint
@@ -85,9 +88,12 @@ export class FileUpload
     this.#forgetLookup()
     const fd = this.#createdFd
     this.#createdFd = undefined
-    const { mode } = this.#files
-    const { close } = this.#files
-    return appendFrom(this.#paths.data, src, { mode, signal: options.signal, fd, close })
+    const { mode, close } = this.#files
+    // A body announced small is written inline (StoreFiles.write); a large one
+    // through the pool, whose thread writes while the next bytes arrive.
+    const small = options.length !== undefined && options.length <= INLINE_WRITE_BYTES
+    const write = small ? this.#files.write : undefined
+    return appendFrom(this.#paths.data, src, { mode, signal: options.signal, fd, close, write })
   }
 
   /** Stages in `<id>.stage` (see stageChunk): the data file is untouched until commit. */

@@ -32,6 +32,27 @@ describe.each([true, false])('inlineFs %s', (inlineFs) => {
     })
   })
 
+  test('bodies announced small (written inline) and large (through the pool) are kept whole', async () => {
+    const directory = await tempDir()
+    const store = new FileStore({ directory, inlineFs })
+    const big = Buffer.alloc(100 * 1024, 7)
+    const upload = await store.newUpload(newFileInfo({ ID: 'w', Size: 10 + big.length + 2 }))
+    expect(await upload.writeChunk(0, source('abc', 'defg', 'hij'), { length: 10 })).toBe(10)
+    expect(
+      await upload.writeChunk(10, source(big.subarray(0, 1), big.subarray(1)), {
+        length: big.length,
+      }),
+    ).toBe(big.length)
+    // A hint is not a promise: a small body that ends early keeps what came.
+    expect(
+      await (await store.getUpload('w')).writeChunk(10 + big.length, source('!'), { length: 2 }),
+    ).toBe(1)
+    const bytes = await readFile(join(directory, 'w'))
+    expect(bytes.subarray(0, 10).toString()).toBe('abcdefghij')
+    expect(bytes.subarray(10, 10 + big.length).equals(big)).toBe(true)
+    expect(bytes.subarray(10 + big.length).toString()).toBe('!')
+  })
+
   test('an .info that cannot be created fails the creation and leaves no descriptor open', async () => {
     const directory = await tempDir()
     await mkdir(join(directory, 'u.info'))
