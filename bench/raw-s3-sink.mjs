@@ -4,19 +4,15 @@
 // received, never copied) and sent with UploadPart, at most -s3-concurrent-part-uploads at once
 // (reading the body waits for a free slot); the last part goes when the upload is complete.
 // Memory: up to (parts in flight + 1) × part size. A ceiling for measurements, not a design.
-import { createRequire } from 'node:module'
-import { dirname, join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
-import { fileURLToPath } from 'node:url'
+import { sdk } from './s3-sdk.mjs'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-// The SDK build @tus/s3store uses (it is not a dependency of the workspace root).
 const {
   S3Client,
   CreateMultipartUploadCommand,
   UploadPartCommand,
   CompleteMultipartUploadCommand,
-} = createRequire(join(root, 'packages/s3store/package.json'))('@aws-sdk/client-s3')
+} = sdk
 
 /**
  * Returns `receive(req, id, offset, length)`, which sends the body of one request at `offset`

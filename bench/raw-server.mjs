@@ -17,14 +17,17 @@ import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 
-const flags = { host: '127.0.0.1', port: '1080', 'upload-dir': './data', 'base-path': '/files/' }
-flags.sink = 'file'
-Object.assign(flags, {
+const flags = {
+  host: '127.0.0.1',
+  port: '1080',
+  'upload-dir': './data',
+  'base-path': '/files/',
+  sink: 'file',
   's3-bucket': '',
   's3-endpoint': '',
   's3-part-size': String(50 * 1024 * 1024),
   's3-concurrent-part-uploads': '10',
-})
+}
 const argv = process.argv.slice(2)
 for (let i = 0; i < argv.length; i++) {
   const m = argv[i].match(/^--?([a-z0-9-]+)(?:=(.*))?$/)

@@ -9,8 +9,9 @@
 //
 // Needs S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY and S3_REGION (as printed by
 // scripts/s3-server.sh). The session is vs-sdk.mjs's: per run, our server (AWS_* from S3_*;
-// load.mjs `big` and `parallel`), the raw proxy (`big`) and the SDK side, alternating. The SDK side, a child process of
-// this script (--sdk-upload), sends the same bytes as load.mjs `big` (payload.mjs) with
+// load.mjs `big` and `parallel`), the raw proxy (`big`) and the SDK side, alternating. The SDK
+// side, a child process of this script (--sdk-upload), sends the same bytes as load.mjs `big`
+// (payload.mjs) with
 // CreateMultipartUpload, UploadPart (--part-mib each, --concurrency in flight),
 // CompleteMultipartUpload, and prints one JSON line. Emptying the bucket also aborts unfinished
 // multipart uploads, so a RAM-backed S3 server does not fill up.
@@ -22,7 +23,6 @@
 // Exit status: 0, 1 if a run failed, 2 if a target was missed.
 import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
@@ -31,12 +31,11 @@ import { printJson } from './child.mjs'
 import { splitCores } from './cores.mjs'
 import { BLOCK, views } from './payload.mjs'
 import { cpuSeconds } from './proc.mjs'
+import { sdk } from './s3-sdk.mjs'
 import { s3Table } from './s3-table.mjs'
 import { compareWithSdk, MiB, round, runPool } from './vs-sdk.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-// The SDK is a dependency of @tus/s3store, not of the workspace root: load it from there, so both
-// sides use the very same SDK build.
 const {
   S3Client,
   CreateBucketCommand,
@@ -49,7 +48,7 @@ const {
   UploadPartCommand,
   CompleteMultipartUploadCommand,
   HeadObjectCommand,
-} = createRequire(join(root, 'packages/s3store/package.json'))('@aws-sdk/client-s3')
+} = sdk
 
 const HELP = `usage: node bench/s3.mjs [options]   (needs S3_ENDPOINT, S3_ACCESS_KEY_ID,
                                     S3_SECRET_ACCESS_KEY, S3_REGION; see scripts/s3-server.sh)
@@ -243,6 +242,9 @@ async function emptyBucket(client, Bucket) {
   }
 }
 
+// How the CPUs are used, for the table (main sets it when it splits them).
+let coresNote = 'client, server and S3 server share every CPU (--cores shared)'
+
 const table = (results, meta) =>
   s3Table(results, meta, {
     runs,
@@ -255,9 +257,6 @@ const table = (results, meta) =>
     serverCmd: `node apps/server/dist/cli.js ${serverArgs('<bucket>', '$PORT').join(' ')}`,
     rawCmd: `node bench/raw-server.mjs ${rawArgs('<bucket>', '$PORT').join(' ')}`,
   })
-
-// How the CPUs are used, for the table.
-let coresNote = 'client, server and S3 server share every CPU (--cores shared)'
 
 async function main() {
   if (opt.cores === 'split') {
