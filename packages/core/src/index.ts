@@ -30,6 +30,7 @@ export { cloneFileInfo, parseFileInfo, serializeFileInfo } from './info-json.js'
 export { InlineIo } from './inline-io.js'
 export type { Lock, Locker } from './locker.js'
 export { type LogFields, type Logger, silentLogger } from './logger.js'
+export { memoById } from './memo.js'
 export { parseMetadata, serializeMetadata } from './metadata.js'
 export {
   type ByteRange,

@@ -15,6 +15,8 @@ interface Entry {
   infoCtimeNs: bigint
   /** Shared and never changed: FileUpload copies it before handing it out. */
   info: FileInfo
+  /** The cache's use count when the entry was last moved to the recent end. */
+  used: number
 }
 
 /**
@@ -31,7 +33,14 @@ interface Entry {
  * folder) is seen. Least recently used entries go first.
  */
 export class InfoCache {
+  readonly #capacity: number
   readonly #entries = new Map<string, Entry>()
+  /** Entries handed out or stored so far: the clock of `used`. */
+  #uses = 0
+
+  constructor(capacity = CAPACITY) {
+    this.#capacity = capacity
+  }
 
   /** The cached FileInfo if the data file's stat alone proves it current. */
   byData(path: string, data: BigIntStats): FileInfo | undefined {
@@ -62,7 +71,7 @@ export class InfoCache {
   /** Keeps `info`, read after the stats were taken. */
   set(path: string, data: BigIntStats, infoStats: BigIntStats, info: FileInfo): void {
     this.#entries.delete(path)
-    if (this.#entries.size >= CAPACITY) {
+    if (this.#entries.size >= this.#capacity) {
       const oldest = this.#entries.keys().next().value
       if (oldest !== undefined) this.#entries.delete(oldest)
     }
@@ -74,12 +83,24 @@ export class InfoCache {
       infoMtimeNs: infoStats.mtimeNs,
       infoCtimeNs: infoStats.ctimeNs,
       info,
+      used: ++this.#uses,
     })
   }
 
+  /**
+   * Marks the entry recently used. It moves to the recent end of the map only
+   * once it has fallen behind by half the capacity: uploads polled in turn
+   * keep their places and cost no map churn (a delete and an insert per HEAD
+   * made the map rebuild its table every few dozen HEADs), and eviction stays
+   * least-recently-used to within half the capacity.
+   */
   #touch(path: string, entry: Entry): FileInfo {
-    this.#entries.delete(path)
-    this.#entries.set(path, entry)
+    const uses = ++this.#uses
+    if (uses - entry.used > this.#capacity / 2) {
+      entry.used = uses
+      this.#entries.delete(path)
+      this.#entries.set(path, entry)
+    }
     return entry.info
   }
 }

@@ -1,18 +1,21 @@
 import { resolve, sep } from 'node:path'
 import { isValidUploadId } from '@tus/core'
 
-/** Where one upload lives: tusd's layout, `<dir>/<id>` and `<dir>/<id>.info`. */
+/**
+ * Where one upload lives: tusd's layout, `<dir>/<id>` and `<dir>/<id>.info`.
+ * Shared by every request for the id (the store remembers them), never changed.
+ */
 export interface UploadPaths {
   /** The upload's bytes; its size is the offset. */
-  data: string
+  readonly data: string
   /** The FileInfo as JSON, tusd's field names. */
-  info: string
+  readonly info: string
   /**
    * A chunk being checked before it joins the data (checksum), beside them.
    * Not part of tusd's layout: tusd never looks at it, and a leftover of a
    * crash is overwritten by the next staged chunk or removed with the upload.
    */
-  stage: string
+  readonly stage: string
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   isComplete,
   type LengthDeclarableUpload,
   type LengthDeferrerDataStore,
+  memoById,
   type ServableUpload,
   type StagerDataStore,
   type StagingUpload,
@@ -74,12 +75,16 @@ export class FileStore
   readonly #files: StoreFiles
   readonly #generateId: () => string
   readonly #infos = new InfoCache()
+  /** Each id's paths, worked out once (uploadPaths; undefined for an id that is not valid). */
+  readonly #paths: (id: string) => UploadPaths | undefined
 
   constructor(options: FileStoreOptions) {
     this.directory = resolve(options.directory)
     this.#dirMode = options.dirMode ?? 0o775
     this.#files = new StoreFiles(options.fileMode ?? 0o664, options.inlineFs ?? true)
     this.#generateId = options.generateId ?? (() => randomBytes(16).toString('hex'))
+    const directory = this.directory
+    this.#paths = memoById((id) => uploadPaths(directory, id))
   }
 
   /**
@@ -93,7 +98,7 @@ export class FileStore
    */
   async newUpload(info: FileInfo): Promise<Upload> {
     const id = info.ID || this.#generateId()
-    const paths = uploadPaths(this.directory, id)
+    const paths = this.#paths(id)
     if (paths === undefined) throw tusError('ERR_INVALID_UPLOAD_ID')
     const stored: FileInfo = {
       ...info,
@@ -136,7 +141,7 @@ export class FileStore
    * where it ran, which may have moved since).
    */
   async getUpload(id: string): Promise<Upload> {
-    const paths = uploadPaths(this.directory, id)
+    const paths = this.#paths(id)
     if (paths === undefined) throw tusError('ERR_UPLOAD_NOT_FOUND')
     try {
       const data = await this.#files.stat(paths.data)

@@ -1,8 +1,10 @@
+import type { BigIntStats } from 'node:fs'
 import { readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { newFileInfo } from '@tus/core'
 import { FileStore } from '@tus/filestore'
 import { describe, expect, test } from 'vitest'
+import { InfoCache } from '../src/info-cache.js'
 import { source, tempDir } from './helpers.js'
 
 // The store keeps parsed .info files; these changes come from outside it (tusd,
@@ -48,5 +50,28 @@ describe('parsed .info files are never stale', () => {
     const again = await (await store.getUpload('y')).getInfo()
     expect(again.MetaData.a).toBe('b')
     expect(again.Size).toBe(3)
+  })
+})
+
+describe('the cache of parsed .info files', () => {
+  // What the cache reads of a stat, for a data file or an .info numbered `n`.
+  const stats = (n: number) =>
+    ({ ino: BigInt(n), birthtimeNs: 1n, size: 1n, mtimeNs: 1n, ctimeNs: 1n }) as BigIntStats
+
+  test('when full, it forgets the entry used least lately, never one in use', () => {
+    const cache = new InfoCache(4)
+    const put = (n: number) =>
+      cache.set(`${n}.info`, stats(n), stats(n), newFileInfo({ ID: String(n), Size: 1 }))
+    for (let n = 1; n <= 4; n++) put(n)
+    // Upload 1 is polled while 5 to 8 are created: it stays, the others go in turn.
+    for (let n = 5; n <= 8; n++) {
+      expect(cache.byData('1.info', stats(1))?.ID).toBe('1')
+      put(n)
+    }
+    expect(cache.byData('1.info', stats(1))?.ID).toBe('1')
+    for (const gone of [2, 3, 4, 5])
+      expect(cache.byData(`${gone}.info`, stats(gone))).toBeUndefined()
+    for (const kept of [7, 8])
+      expect(cache.byData(`${kept}.info`, stats(kept))?.ID).toBe(String(kept))
   })
 })
