@@ -29,13 +29,16 @@ export interface Lock {
   unlock(): Promise<void>
   /**
    * Optional, for a request that only reads (HEAD). When no one holds the
-   * lock, resolves false at once and holds nothing; when someone holds or
+   * lock, answers false at once and holds nothing; when someone holds or
    * awaits it, acquires it as lock() does (the holder is asked to release)
-   * and resolves true, held until unlock(). Either way the reader does not
+   * and answers true, held until unlock(). Either way the reader does not
    * read while a request it found writing goes on. A locker whose
    * uncontended lock() costs file system or network work (a lock on disk,
    * in Redis) offers this so that a reader pays one look instead of an
    * acquisition and a release; without it the handler calls lock().
+   * The answer may be given synchronously (a boolean) when the locker can
+   * tell without waiting, the lock being free or granted on the spot: a
+   * reader then goes on in the same turn. A promise otherwise.
    */
-  lockIfHeld?(signal: AbortSignal, requestRelease: () => void): Promise<boolean>
+  lockIfHeld?(signal: AbortSignal, requestRelease: () => void): boolean | Promise<boolean>
 }

@@ -3,7 +3,6 @@ import type { LockTable } from './lock-table.js'
 import type { LockPaths } from './paths.js'
 
 const yes = () => true
-const no = Promise.resolve(false)
 
 /** A handle for the lock of one upload id; nothing is acquired until lock(). */
 export class FileLock implements Lock {
@@ -27,11 +26,16 @@ export class FileLock implements Lock {
     return this.#table.unlock(this)
   }
 
-  /** A free lock costs a reader one lstat instead of a lock directory made and removed. */
-  lockIfHeld(signal: AbortSignal, requestRelease: () => void): Promise<boolean> {
+  /**
+   * A free lock costs a reader one lstat instead of a lock directory made and
+   * removed; a lock lingering here is lent on the spot. Both answer at once.
+   */
+  lockIfHeld(signal: AbortSignal, requestRelease: () => void): boolean | Promise<boolean> {
     const taken = this.#table.isTaken(this)
-    if (taken === false) return no
-    if (taken === true) return this.lock(signal, requestRelease).then(yes)
+    if (taken === false) return false
+    if (taken === true) {
+      return this.#table.lend(this, requestRelease) || this.lock(signal, requestRelease).then(yes)
+    }
     return taken.then((held) => (held ? this.lock(signal, requestRelease).then(yes) : false))
   }
 }

@@ -1,44 +1,12 @@
-import { tusError } from '@tus/core'
+import { memoById, tusError } from '@tus/core'
+import { type Entry, lendTo, type Waiter } from './entry.js'
 import type { FileLock } from './file-lock.js'
-import type { Hold } from './hold.js'
 import { pathExists } from './lock-fs.js'
 import { type Attempt, FileMutex } from './mutex.js'
 import type { Settings } from './options.js'
 import { type LockPaths, lockPaths } from './paths.js'
 import { RecentReads } from './reads.js'
 import { FolderWatch } from './watch.js'
-
-/** A handle queued for a lock. */
-interface Waiter {
-  readonly lock: FileLock
-  readonly requestRelease: () => void
-  readonly resolve: () => void
-  readonly reject: (err: unknown) => void
-  readonly signal: AbortSignal
-  readonly onAbort: () => void
-}
-
-/**
- * This process's state for one upload: which handle holds the lock and who
- * waits, oldest first. An id this process neither holds nor waits for has no
- * entry. While `hold` is set this process holds the lock directory, and
- * `holder` is the handle it lent it to.
- */
-interface Entry {
-  readonly paths: LockPaths
-  holder: FileLock | undefined
-  holderRelease: () => void
-  readonly waiters: Waiter[]
-  hold: Hold | undefined
-  /** The acquisition loop or a release, while one runs. */
-  task: Promise<void> | undefined
-  /** Something changed (a folder event, a waiter left): ends the current pause early. */
-  wake: () => void
-  /** A wake-up arrived while no pause was running: the next pause is skipped. */
-  woken: boolean
-  /** While the directory lingers with no holder here (see Settings.linger): its end. */
-  idle: NodeJS.Timeout | undefined
-}
 
 const done: Promise<void> = Promise.resolve()
 
@@ -65,6 +33,8 @@ export class LockTable {
   readonly #watch: FolderWatch
   readonly #entries = new Map<string, Entry>()
   readonly #reads: RecentReads
+  /** Each id's lock paths, worked out once for all its handles (undefined: the id is invalid). */
+  readonly #lockPaths: (id: string) => LockPaths | undefined
   #closed: Error | undefined
 
   constructor(settings: Settings) {
@@ -72,6 +42,7 @@ export class LockTable {
     this.#mutex = new FileMutex(settings)
     this.#watch = new FolderWatch(settings.watch, settings.logger)
     this.#reads = new RecentReads(settings.linger)
+    this.#lockPaths = memoById((id) => lockPaths(settings.directory, id))
   }
 
   lock(handle: FileLock, signal: AbortSignal, requestRelease: () => void): Promise<void> {
@@ -83,12 +54,7 @@ export class LockTable {
     if (handle.waiting) {
       return Promise.reject(new Error(`lock ${handle.id}: this handle is already waiting`))
     }
-    if (existing !== undefined && lendable(existing)) {
-      // Lingering here, a free lock nobody here uses or awaits: lent at once, unqueued.
-      existing.holder = handle
-      existing.holderRelease = requestRelease
-      return done
-    }
+    if (existing !== undefined && lendTo(existing, handle, requestRelease)) return done
     // Held or fought for: an aborted signal gives up at once. A free lock is
     // taken whatever the signal says, as in tusd.
     if (existing !== undefined && signal.aborted) {
@@ -116,6 +82,17 @@ export class LockTable {
         if (this.#leave(entry, waiter)) reject(err)
       }
     })
+  }
+
+  /**
+   * Lends `handle` the lock of its id if it lingers here, free: nobody here
+   * uses or awaits it. True if it did; the handle then holds it, as after lock().
+   */
+  lend(handle: FileLock, requestRelease: () => void): boolean {
+    const paths = this.#pathsOf(handle)
+    if (this.#closed !== undefined || paths === undefined || handle.waiting) return false
+    const entry = this.#entries.get(paths.lock)
+    return entry !== undefined && lendTo(entry, handle, requestRelease)
   }
 
   /**
@@ -208,9 +185,9 @@ export class LockTable {
     await Promise.all(tasks)
   }
 
-  /** The handle's lock paths, worked out once per handle (lock and unlock both need them). */
+  /** The handle's lock paths, looked up once per handle (lock and unlock both need them). */
   #pathsOf(handle: FileLock): LockPaths | undefined {
-    if (handle.paths === null) handle.paths = lockPaths(this.#settings.directory, handle.id)
+    if (handle.paths === null) handle.paths = this.#lockPaths(handle.id)
     return handle.paths
   }
 
@@ -372,17 +349,4 @@ export class LockTable {
       }
     })
   }
-}
-
-/** A lock directory held here, lingering, that nobody here holds, awaits or is releasing. */
-function lendable(entry: Entry): boolean {
-  const hold = entry.hold
-  return (
-    hold !== undefined &&
-    entry.holder === undefined &&
-    entry.task === undefined &&
-    entry.waiters.length === 0 &&
-    !hold.lost &&
-    !hold.releaseRequested
-  )
 }

@@ -51,7 +51,7 @@ async function holdUntilAsked(holder: Lock) {
  * `holder` takes the lock, then `acquire` starts; asserts that the holder was
  * asked to release within a second. Resolves with what `acquire` resolves.
  */
-async function askedWithinASecond<T>(holder: Lock, acquire: () => Promise<T>): Promise<T> {
+async function askedWithinASecond<T>(holder: Lock, acquire: () => T | Promise<T>): Promise<T> {
   const request = await holdUntilAsked(holder)
   const askedAt = Date.now()
   const acquiring = acquire()
@@ -319,9 +319,20 @@ describe('FileLocker: readers (lockIfHeld, the HEAD of the handler)', () => {
     const folder = (await stat(join(directory, 'x.lock'))).ino
     await lock.unlock()
     const reader = locker.newLock('x')
-    expect(await reader.lockIfHeld(AbortSignal.timeout(1000), noop)).toBe(true)
+    // Lent on the spot: the answer is synchronous, not a promise.
+    expect(reader.lockIfHeld(AbortSignal.timeout(1000), noop)).toBe(true)
     expect((await stat(join(directory, 'x.lock'))).ino).toBe(folder)
+    // Held by the reader now: a writer waits for it.
+    const writer = locker.newLock('x')
+    let written = false
+    const writing = writer.lock(AbortSignal.timeout(1000), noop).then(() => {
+      written = true
+    })
+    await sleep(50)
+    expect(written).toBe(false)
     await reader.unlock()
+    await writing
+    await writer.unlock()
     await sleep(500)
     expect(await leftovers(directory)).toEqual([])
   })

@@ -27,7 +27,7 @@ export async function acquireLock(
   const lock: Lock = config.locker.newLock(id)
   const requestRelease = yieldOnRequest
     ? () => ctx.interrupt(tusError('ERR_UPLOAD_INTERRUPTED'))
-    : () => {}
+    : noRelease
   await waitFor(config, ctx, (signal) => lock.lock(signal, requestRelease), giveBack(lock))
   return { release: () => lock.unlock() }
 }
@@ -36,18 +36,18 @@ export async function acquireLock(
  * For a request that only reads (HEAD): as acquireLock, but with a locker
  * that offers lockIfHeld, a lock nobody holds is not taken at all. A request
  * that holds or awaits it is still asked to release, and waited for, as tusd
- * does for every HEAD; the reader never yields itself.
+ * does for every HEAD; the reader never yields itself. When the locker
+ * answers at once, so does this (no promise): a HEAD of a free or lingering
+ * lock goes on in the same turn.
  */
-export async function acquireReadLock(
+export function acquireReadLock(
   config: Config,
   ctx: RequestContext,
   id: string,
-): Promise<HeldLock> {
+): HeldLock | Promise<HeldLock> {
   if (config.locker === undefined) return NO_LOCK
   const lock: Lock = config.locker.newLock(id)
-  const noRelease = () => {}
-  const unlock = giveBack(lock)
-  const held = await waitFor(
+  const held = waitFor(
     config,
     ctx,
     (signal) =>
@@ -55,11 +55,15 @@ export async function acquireReadLock(
         ? lock.lock(signal, noRelease).then(() => true)
         : lock.lockIfHeld(signal, noRelease),
     (taken) => {
-      if (taken) unlock()
+      if (taken) giveBack(lock)()
     },
   )
-  return held ? { release: () => lock.unlock() } : NO_LOCK
+  const toHeld = (taken: boolean): HeldLock => (taken ? { release: () => lock.unlock() } : NO_LOCK)
+  return isPromiseLike(held) ? Promise.resolve(held).then(toHeld) : toHeld(held)
 }
+
+/** A reader's requestRelease: a short request finishes instead of yielding. */
+const noRelease = () => {}
 
 /**
  * Unlocks a lock granted after its request stopped waiting (interrupted).
@@ -75,30 +79,36 @@ function giveBack(lock: Lock): () => void {
  * Runs a lock acquisition under acquireLockTimeout and the request's
  * interruption. The timeout is the shared signal of config.lockWaits. An
  * interruption (shutdown) answers at once with its reason; should the lock
- * still be granted afterwards, `giveBack` returns it.
+ * still be granted afterwards, `giveBack` returns it. An acquisition that
+ * answers synchronously (not a promise) is that answer: nothing was waited for.
  */
 function waitFor<T>(
   config: Config,
   ctx: RequestContext,
-  acquire: (signal: AbortSignal) => Promise<T>,
+  acquire: (signal: AbortSignal) => T | Promise<T>,
   giveBack: (value: T) => void,
-): Promise<T> {
+): T | Promise<T> {
   ctx.throwIfInterrupted()
   const wait = config.lockWaits.begin()
-  let acquiring: Promise<T>
+  let acquiring: T | Promise<T>
   try {
     acquiring = acquire(wait.signal)
   } catch (err) {
     wait.end()
     throw err
   }
+  if (!isPromiseLike(acquiring)) {
+    wait.end()
+    return acquiring
+  }
+  const pending = acquiring
   return new Promise<T>((resolve, reject) => {
     let interrupted = false
     const stopListening = ctx.onInterrupt((reason) => {
       interrupted = true
       reject(reason)
     })
-    acquiring.then(
+    pending.then(
       (value) => {
         wait.end()
         stopListening()
@@ -112,4 +122,8 @@ function waitFor<T>(
       },
     )
   })
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === 'function'
 }

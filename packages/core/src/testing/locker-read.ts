@@ -13,10 +13,11 @@ import {
 } from './locker-kit.js'
 
 /**
- * A reader's lock (HEAD): `lockIfHeld` where the locker offers it, else
- * lock(), which holds. Resolves with whether the reader holds the lock.
+ * A reader's lock (HEAD): `lockIfHeld` where the locker offers it (its
+ * answer synchronous or not), else lock(), which holds. Resolves with
+ * whether the reader holds the lock.
  */
-function readLock(lock: Lock, signal: AbortSignal): Promise<boolean> {
+async function readLock(lock: Lock, signal: AbortSignal): Promise<boolean> {
   const noRelease = releaseSpy()
   if (lock.lockIfHeld === undefined) return lock.lock(signal, noRelease).then(() => true)
   return lock.lockIfHeld(signal, noRelease)

@@ -4,8 +4,8 @@ import type { Config } from '../config.js'
 import type { RequestContext } from '../context.js'
 import type { TusRequest, TusResponse } from '../exchange.js'
 import { checkExpiry, setExpires } from '../expiration.js'
+import { TUS_HEADERS } from '../headers.js'
 import { acquireReadLock, NO_LOCK } from '../lock.js'
-import { respond } from '../respond.js'
 
 /**
  * HEAD: the upload's offset, length and metadata. Reads under the lock, as
@@ -32,7 +32,9 @@ export async function handleHead(
     read.then(forget, forget)
   }
   const { info, modified } = await read
+  // Made whole here, base headers first, rather than copied by respond().
   const headers: Record<string, string> = {
+    ...TUS_HEADERS,
     'Cache-Control': 'no-store',
     'Upload-Offset': String(info.Offset),
   }
@@ -48,7 +50,7 @@ export async function handleHead(
   const concat = concatHeader(config, req, info)
   if (concat !== undefined) headers['Upload-Concat'] = concat
   setExpires(config, headers, modified)
-  return respond(200, headers)
+  return { status: 200, headers }
 }
 
 /** What a HEAD reports: the FileInfo and, for an upload that can expire, its last change. */
@@ -58,7 +60,9 @@ export interface HeadRead {
 }
 
 async function readLocked(config: Config, ctx: RequestContext, id: string): Promise<HeadRead> {
-  const lock = await acquireReadLock(config, ctx, id)
+  const acquiring = acquireReadLock(config, ctx, id)
+  // A lock answered at once is not awaited: a HEAD is made of such turns.
+  const lock = acquiring instanceof Promise ? await acquiring : acquiring
   try {
     const upload = await config.store.getUpload(id)
     const info = await upload.getInfo()
