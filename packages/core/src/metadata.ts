@@ -1,3 +1,5 @@
+import { memoById } from './memo.js'
+
 /**
  * The Upload-Metadata header: comma-separated `key base64value` pairs.
  * Parsed as leniently as tusd: malformed pairs are dropped, not rejected.
@@ -27,9 +29,28 @@ export function parseMetadata(header: string | undefined | null): Record<string,
   return meta
 }
 
+/** Values at most this long have their base64 remembered (see encoded). */
+const REMEMBERED_VALUE_LENGTH = 256
+
+/**
+ * A value in base64, remembered for short values: every HEAD of an upload
+ * sends its metadata again, and a map lookup costs less than a Buffer and
+ * its encoding. The memory is bounded by memoById.
+ */
+const rememberedBase64 = memoById((value) => Buffer.from(value, 'utf8').toString('base64'), 1000)
+
+function encoded(value: string): string {
+  return value.length <= REMEMBERED_VALUE_LENGTH
+    ? (rememberedBase64(value) ?? '')
+    : Buffer.from(value, 'utf8').toString('base64')
+}
+
 /** Serialises metadata as tusd does: `key base64` pairs joined by `,`; an empty value gives `key `. */
 export function serializeMetadata(meta: Record<string, string>): string {
-  return Object.entries(meta)
-    .map(([key, value]) => `${key} ${Buffer.from(value, 'utf8').toString('base64')}`)
-    .join(',')
+  let header = ''
+  for (const key of Object.keys(meta)) {
+    if (header !== '') header += ','
+    header += `${key} ${encoded(meta[key]!)}`
+  }
+  return header
 }

@@ -36,4 +36,14 @@ describe('serializeMetadata', () => {
     expect(header).toBe('filename d29ybGQ=,empty ,u w7w=')
     expect({ ...parseMetadata(header) }).toEqual({ filename: 'world', empty: '', u: 'ü' })
   })
+
+  test('values short and long, and the same value again, encode alike', () => {
+    const values = { a: 'x'.repeat(256), b: `é${'y'.repeat(300)}`, c: 'world' }
+    const expected = Object.entries(values)
+      .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
+      .join(',')
+    expect(serializeMetadata(values)).toBe(expected)
+    expect(serializeMetadata(values)).toBe(expected)
+    expect({ ...parseMetadata(expected) }).toEqual(values)
+  })
 })
