@@ -108,7 +108,8 @@ export async function serve(
       const path = pathOf(req.url)
       if (path !== undefined && toHandler(path)) {
         inflight.add(res)
-        res.once('close', () => {
+        // 'close' comes once; `on` spares the wrapper `once` makes per request.
+        res.on('close', () => {
           inflight.delete(res)
           // The connection may be idle now; during shutdown nothing else will close it.
           if (shuttingDown) setImmediate(() => server.closeIdleConnections())

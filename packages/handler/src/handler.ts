@@ -84,14 +84,17 @@ export function createTusHandler(options: TusHandlerOptions): TusHandler {
     const routed = refused
       ? Promise.reject(tusError('ERR_ORIGIN_NOT_ALLOWED'))
       : dispatch(config, ctx, req, method)
+    // Out of `inflight` as the answer is made: one promise less than a finally().
     const answer = routed.then(
       (response) => {
+        inflight.delete(ctx)
         log.debug('ResponseOutgoing', { method, path: req.url, requestId, status: response.status })
         // What hooks asked for (tusd's HTTPResponse) goes on a successful answer.
         if (ctx.hookHttp !== undefined) applyHookHttp(response, ctx.hookHttp)
         return finish(response)
       },
       (err: unknown) => {
+        inflight.delete(ctx)
         const error = ctx.interruption ?? toTusError(err)
         const fields = { method, path: req.url, requestId, status: error.status, code: error.code }
         if (error.status >= 500) {
@@ -105,7 +108,7 @@ export function createTusHandler(options: TusHandlerOptions): TusHandler {
       },
     )
     inflight.set(ctx, answer)
-    return answer.finally(() => inflight.delete(ctx))
+    return answer
   }
 
   return {

@@ -16,7 +16,8 @@ export function parseLength(value: string | undefined): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined
 }
 
-/** Base headers of every tus response. */
-export function tusHeaders(): Record<string, string> {
-  return { 'Tus-Resumable': '1.0.0', 'X-Content-Type-Options': 'nosniff' }
+/** Base headers of every tus response; spread first into a response's own headers. */
+export const TUS_HEADERS: Readonly<Record<string, string>> = {
+  'Tus-Resumable': '1.0.0',
+  'X-Content-Type-Options': 'nosniff',
 }

@@ -30,32 +30,51 @@ export function nodeAdapter(run: Run) {
 }
 
 function toTusRequest(req: IncomingMessage): TusRequest {
-  const socket = req.socket
-  return {
-    method: req.method ?? 'GET',
-    url: (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/',
-    header(name) {
-      const value = req.headers[name]
-      return Array.isArray(value) ? value[0] : value
-    },
-    headers() {
-      const out: Record<string, string[]> = {}
-      const raw = req.rawHeaders
-      for (let i = 0; i + 1 < raw.length; i += 2) {
-        const name = raw[i]!
-        const values = out[name] ?? []
-        values.push(raw[i + 1]!)
-        out[name] = values
-      }
-      return out
-    },
-    secure: (socket as TLSSocket).encrypted === true,
-    // A getter: the peer address costs a system call, and few requests need it.
-    get remoteAddr() {
-      return hostPort(socket.remoteAddress, socket.remotePort)
-    },
-    body: req,
-    bodyError: classifyBodyError,
+  return new NodeRequest(req)
+}
+
+/**
+ * An IncomingMessage as a TusRequest. A class, so that its methods are shared
+ * rather than made anew for every request.
+ */
+class NodeRequest implements TusRequest {
+  readonly method: string
+  readonly url: string
+  readonly secure: boolean
+  readonly body: IncomingMessage
+  /** Needs no `this`: the store may call it detached. */
+  readonly bodyError: (err: unknown) => TusError = classifyBodyError
+  readonly #req: IncomingMessage
+
+  constructor(req: IncomingMessage) {
+    this.#req = req
+    this.method = req.method ?? 'GET'
+    this.url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/'
+    this.secure = (req.socket as TLSSocket).encrypted === true
+    this.body = req
+  }
+
+  header(name: string): string | undefined {
+    const value = this.#req.headers[name]
+    return Array.isArray(value) ? value[0] : value
+  }
+
+  headers(): Record<string, string[]> {
+    const out: Record<string, string[]> = {}
+    const raw = this.#req.rawHeaders
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i]!
+      const values = out[name] ?? []
+      values.push(raw[i + 1]!)
+      out[name] = values
+    }
+    return out
+  }
+
+  /** A getter: the peer address costs a system call, and few requests need it. */
+  get remoteAddr(): string {
+    const socket = this.#req.socket
+    return hostPort(socket.remoteAddress, socket.remotePort)
   }
 }
 
