@@ -104,16 +104,16 @@ function jsonLine(time: string, level: Level, msg: string, fields: LogFields): s
 /**
  * The clock as text, formatted once per millisecond: a busy server writes
  * several lines in each, and formatting local time is most of a line's cost.
+ * `clock` gives ms since the epoch; a Date is made only to format a new one.
  */
-function stamps(now: () => Date, format: (date: Date) => string): () => string {
+function stamps(clock: () => number, format: (date: Date) => string): () => string {
   let last = Number.NaN
   let text = ''
   return () => {
-    const date = now()
-    const ms = date.getTime()
+    const ms = clock()
     if (ms !== last) {
       last = ms
-      text = format(date)
+      text = format(new Date(ms))
     }
     return text
   }
@@ -168,11 +168,12 @@ export function batchedSink(sink: LogSink): LogSink {
 export function createLogger(options: CliLoggerOptions): CliLogger {
   const stdout = options.stdout ?? batchedSink(process.stdout)
   const stderr = options.stderr ?? process.stderr
-  const now = options.now ?? (() => new Date())
+  const now = options.now
+  const clock = now === undefined ? Date.now : () => now().getTime()
   const minimum = options.verbose ? RANK.DEBUG : RANK.INFO
   const json = options.format === 'json'
 
-  const stamp = stamps(now, json ? isoTimestamp : textTimestamp)
+  const stamp = stamps(clock, json ? isoTimestamp : textTimestamp)
 
   const emit = (level: Level, event: string, bound: LogFields | undefined, fields?: LogFields) => {
     if (RANK[level] < minimum) return
