@@ -2,6 +2,7 @@
 //
 //   node bench/run.mjs [--runs 3] [--only big,small] [--mib 1024] [--server-args '-flag v']
 //                      [--out docs/benchmarks.md] [--servers raw,ours] [--timeout 300] [--keep]
+//                      [--settle 300]
 //
 // Every run starts each server afresh on a free port with an empty upload directory, runs the
 // scenarios one after the other (each one a load.mjs process, `sync` before each), then stops
@@ -15,6 +16,7 @@ import {
   existsSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -51,7 +53,9 @@ const HELP = `usage: node bench/run.mjs [options]   (pnpm bench [options] builds
   --base-path PATH    upload path of the servers (/files/)
   --timeout S         seconds per scenario before it fails (300)
   --data-dir DIR      where upload directories and server logs go (bench/data)
-  --keep              keep upload directories and logs`
+  --keep              keep upload directories and logs
+  --settle S          wait until S seconds (300) have passed since the last session's clean-up
+                      of the data directory before starting (0: do not wait)`
 
 const options = {
   runs: { type: 'string', default: '3' },
@@ -68,6 +72,7 @@ const options = {
   timeout: { type: 'string', default: '300' },
   'data-dir': { type: 'string', default: join(bench, 'data') },
   keep: { type: 'boolean', default: false },
+  settle: { type: 'string', default: '300' },
   help: { type: 'boolean', short: 'h', default: false },
 }
 // `--server-args -expiration 1h` must work: glue the value to string options, as parseArgs
@@ -94,6 +99,8 @@ const timeoutS = Number(opt.timeout)
 if (!(Number.isInteger(runs) && runs > 0)) fail(`--runs: ${opt.runs}`)
 if (!(mib > 0)) fail(`--mib: ${opt.mib}`)
 if (!(timeoutS > 0)) fail(`--timeout: ${opt.timeout}`)
+const settleS = Number(opt.settle)
+if (!(settleS >= 0)) fail(`--settle: ${opt.settle}`)
 const basePath = opt['base-path'] ?? '/files/'
 
 // ---------------------------------------------------------------------------------------------
@@ -234,6 +241,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 // the bench's own clean-up instead of the server. The big files go at once, as they are few
 // (their inodes do not matter) and large (the disk would fill up otherwise).
 const cleared = []
+const dataDir = resolve(opt['data-dir'])
+const clearedAt = join(dataDir, '.cleared-at')
 function clearLater(dir) {
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue
@@ -243,15 +252,35 @@ function clearLater(dir) {
   cleared.push(dir)
 }
 function removeCleared() {
+  if (cleared.length === 0) return
   for (const dir of cleared.splice(0)) rmSync(dir, { recursive: true, force: true })
+  writeFileSync(clearedAt, String(Date.now()))
 }
 
-const started = new Date()
-const session = started.toISOString().replace(/[:]/g, '-').replace(/\..*/, '')
+// The same holds between sessions: the clean-up at the end of one made the next one's `small`
+// runs two to three times as costly when the next started at once (two sessions of four begun
+// within a minute of the last clean-up, in the early runs, which the alternation gives to ours
+// twice out of three), while sessions begun minutes later were not. So a session waits until
+// --settle seconds have passed since the last clean-up, recorded in the data directory.
+async function settle() {
+  let last = 0
+  try {
+    last = Number(readFileSync(clearedAt, 'utf8'))
+  } catch {
+    return
+  }
+  const wait = last + settleS * 1000 - Date.now()
+  if (!(wait > 0)) return
+  log(`bench: waiting ${Math.ceil(wait / 1000)} s since the last session's clean-up (--settle)`)
+  await new Promise((resolve) => setTimeout(resolve, wait))
+}
+
 const resultsDir = join(bench, 'results')
-const dataDir = resolve(opt['data-dir'])
 mkdirSync(resultsDir, { recursive: true })
 mkdirSync(dataDir, { recursive: true })
+await settle()
+const started = new Date()
+const session = started.toISOString().replace(/[:]/g, '-').replace(/\..*/, '')
 const jsonl = join(resultsDir, `${session}.jsonl`)
 const lines = []
 const record = (line) => {
