@@ -310,7 +310,7 @@ log(
 try {
   // Raw, ours / ours, raw / ...: over an even number of runs both servers hold the same mean
   // place in the session. Sessions have a trend (in 9 of the 14 sessions of 2026-11-22 the raw
-  // server's first `chunked` took 1.2 to 2.6 times the CPU per GiB of its later ones), and with
+  // server's first `chunked` took 1.2 to 2.4 times the mean CPU per GiB of its later ones), and with
   // 3 runs ours held places 2, 3 and 6, so its median came from an earlier place than the raw
   // server's (from 1, 4 and 5).
   for (let run = 1; run <= runs; run++) {
